@@ -1,0 +1,19 @@
+// Lint config: typescript-eslint's recommended type-aware rules over src and test.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/**', '*.config.*', 'bin/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Use a named seeded stream (src/engine/random.ts).' },
+        { object: 'Date', property: 'now', message: 'Output must not depend on the wall clock.' },
+      ],
+    },
+  },
+);
