@@ -1,0 +1,46 @@
+// Turns a validated scenario into the SimulationConfig the simulation runs from.
+import type { SimulationConfig } from '../server/scenario-config.js';
+import { workloadRequests } from '../workload/index.js';
+import { resolveBatchLimits, type Scenario } from './schema.js';
+
+export function resolveScenario(scenario: Scenario, fallbackName: string): SimulationConfig {
+  const e = scenario.engine;
+  const o = scenario.observability;
+  const { maxNumSeqs, maxNumBatchedTokens } = resolveBatchLimits(e);
+  return {
+    name: scenario.name ?? fallbackName,
+    seed: scenario.seed,
+    engine: {
+      maxNumSeqs,
+      maxNumBatchedTokens,
+      maxModelLen: e.max_model_len,
+      enableChunkedPrefill: e.enable_chunked_prefill,
+      longPrefillTokenThreshold: e.long_prefill_token_threshold,
+      policy: e.scheduling_policy,
+      blockSize: e.block_size,
+      numGpuBlocks: e.num_gpu_blocks,
+      enablePrefixCaching: e.enable_prefix_caching,
+    },
+    observability: {
+      enableJourneyTracing: o.enable_journey_tracing,
+      journeyTracingSampleRate: o.journey_tracing_sample_rate,
+      stepTracingEnabled: o.step_tracing_enabled,
+      stepTracingSampleRate: o.step_tracing_sample_rate,
+      stepTracingRichSubsampleRate: o.step_tracing_rich_subsample_rate,
+      stepTracingClosureInterval: o.step_tracing_closure_interval,
+    },
+    modelName: scenario.model.name,
+    stepTime: scenario.model.step_time,
+    schedulerTime: scenario.model.scheduler_time,
+    frontend: { inputDelay: scenario.frontend.input_delay, outputDelay: scenario.frontend.output_delay },
+    epochNs: BigInt(Date.parse(scenario.clock.epoch.replace(/\.\d+Z$/, 'Z'))) * 1_000_000n + fractionNs(scenario.clock.epoch),
+    workload: (streams) => workloadRequests(scenario.workload, streams),
+  };
+}
+
+/** The sub-millisecond part of an ISO time, which Date.parse would drop. */
+function fractionNs(iso: string): bigint {
+  const match = /\.(\d{1,9})Z$/.exec(iso);
+  if (!match) return 0n;
+  return BigInt(match[1]!.padEnd(9, '0'));
+}

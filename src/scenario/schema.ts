@@ -1,0 +1,121 @@
+// The scenario file's schema (contract section 2). Engine and tracing keys are vLLM's own
+// `vllm serve` flag names, so a deployment's flags copy into a scenario and back. Unknown keys are
+// rejected everywhere (strict objects); the loader adds a did-you-mean.
+import { z } from 'zod';
+import { workloadSchema } from '../workload/index.js';
+import { nonNegativeDuration, positiveDuration, probability } from './units.js';
+
+const positiveInt = z.number().int().positive();
+
+export const engineSchema = z.strictObject({
+  block_size: positiveInt.default(16),
+  /** Includes the null block, as in vLLM. */
+  num_gpu_blocks: z.number().int().min(2),
+  max_num_seqs: positiveInt.optional(),
+  max_num_batched_tokens: positiveInt.optional(),
+  max_model_len: positiveInt.default(4096),
+  enable_chunked_prefill: z.boolean().default(true),
+  long_prefill_token_threshold: z.number().int().nonnegative().default(0),
+  enable_prefix_caching: z.boolean().default(true),
+  scheduling_policy: z.enum(['fcfs', 'priority']).default('fcfs'),
+});
+
+export const observabilitySchema = z.strictObject({
+  enable_journey_tracing: z.boolean().default(false),
+  journey_tracing_sample_rate: probability.default(1.0),
+  step_tracing_enabled: z.boolean().default(false),
+  step_tracing_sample_rate: probability.default(0.01),
+  step_tracing_rich_subsample_rate: probability.default(0.001),
+  step_tracing_closure_interval: z.number().int().min(10).max(10000).default(100),
+});
+
+const constantStepTime = z.strictObject({ type: z.literal('constant'), duration: positiveDuration });
+const linearStepTime = z.strictObject({
+  type: z.literal('linear'),
+  base: nonNegativeDuration.default(0),
+  per_prefill_token: nonNegativeDuration.default(0),
+  per_decode_token: nonNegativeDuration.default(0),
+  per_context_token: nonNegativeDuration.default(0),
+});
+
+export const modelSchema = z.strictObject({
+  /** Reported as gen_ai.response.model. */
+  name: z.string().min(1).default('simtrace/model'),
+  step_time: z.discriminatedUnion('type', [constantStepTime, linearStepTime]),
+  /** The scheduler's own CPU time per step (step.duration_us); vLLM leaves it implicit. */
+  scheduler_time: z
+    .strictObject({
+      base: nonNegativeDuration.default(20e-6),
+      per_running_request: nonNegativeDuration.default(0.5e-6),
+    })
+    .prefault({}),
+});
+
+export const frontendSchema = z.strictObject({
+  input_delay: nonNegativeDuration.default(0),
+  output_delay: nonNegativeDuration.default(0),
+});
+
+export const clockSchema = z.strictObject({
+  epoch: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/, 'expected an ISO 8601 UTC time such as 2026-01-01T00:00:00Z')
+    .default('2026-01-01T00:00:00Z'),
+});
+
+export const scenarioSchema = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    seed: z.number().int().nonnegative().default(0),
+    engine: engineSchema,
+    observability: observabilitySchema.prefault({}),
+    model: modelSchema,
+    frontend: frontendSchema.prefault({}),
+    clock: clockSchema.prefault({}),
+    workload: workloadSchema,
+  })
+  .superRefine((scenario, ctx) => checkEngineLimits(scenario.engine, ctx));
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
+type EngineFields = z.output<typeof engineSchema>;
+
+/** vLLM's defaulting rules for the two batch limits (spec A.0). */
+export function resolveBatchLimits(engine: EngineFields): { maxNumSeqs: number; maxNumBatchedTokens: number } {
+  let maxNumBatchedTokens = engine.max_num_batched_tokens;
+  if (maxNumBatchedTokens === undefined) {
+    maxNumBatchedTokens = 2048;
+    if (!engine.enable_chunked_prefill) maxNumBatchedTokens = Math.max(engine.max_model_len, maxNumBatchedTokens);
+    const seqsForCap = engine.max_num_seqs ?? 256;
+    maxNumBatchedTokens = Math.min(maxNumBatchedTokens, seqsForCap * engine.max_model_len);
+  }
+  const maxNumSeqs = engine.max_num_seqs ?? Math.min(256, maxNumBatchedTokens);
+  return { maxNumSeqs, maxNumBatchedTokens };
+}
+
+/** The configurations vLLM itself refuses to start with. */
+function checkEngineLimits(engine: EngineFields, ctx: z.core.$RefinementCtx): void {
+  const { maxNumSeqs, maxNumBatchedTokens } = resolveBatchLimits(engine);
+  if (maxNumBatchedTokens < maxNumSeqs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['engine', 'max_num_batched_tokens'],
+      message: `max_num_batched_tokens (${maxNumBatchedTokens}) must be greater than or equal to max_num_seqs (${maxNumSeqs}), as vLLM requires`,
+    });
+  }
+  if (!engine.enable_chunked_prefill && maxNumBatchedTokens < engine.max_model_len) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['engine', 'max_num_batched_tokens'],
+      message: `with chunked prefill off, max_num_batched_tokens (${maxNumBatchedTokens}) must be at least max_model_len (${engine.max_model_len}), as vLLM requires`,
+    });
+  }
+  const blocksForOneRequest = Math.ceil(engine.max_model_len / engine.block_size);
+  if (blocksForOneRequest > engine.num_gpu_blocks - 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['engine', 'num_gpu_blocks'],
+      message: `${engine.num_gpu_blocks - 1} usable blocks of ${engine.block_size} tokens cannot hold one request of max_model_len ${engine.max_model_len} (${blocksForOneRequest} blocks needed); vLLM refuses to start. Raise num_gpu_blocks or lower max_model_len`,
+    });
+  }
+}

@@ -1,0 +1,130 @@
+// A request as the engine core sees it (vllm/v1/request.py). Derived counts (numTokens,
+// numOutputTokens) are computed from the token storage, never cached: preemption keeps outputs.
+import { hashBlock, NONE_HASH } from '../kv/block-hash.js';
+import type { KvRequestView } from '../kv/kv-request.js';
+
+export type RequestStatus =
+  | 'WAITING'
+  | 'RUNNING'
+  | 'PREEMPTED'
+  | 'FINISHED_STOPPED'
+  | 'FINISHED_LENGTH_CAPPED'
+  | 'FINISHED_ABORTED'
+  | 'FINISHED_ERROR';
+
+export function isFinished(status: RequestStatus): boolean {
+  return status.startsWith('FINISHED');
+}
+
+export interface SimRequestInit {
+  /** Dense index of the request in the run (the key of per-request tables). */
+  readonly index: number;
+  /** Engine request id (`<api id>-<8 hex>`); the priority policy's last tie-breaker. */
+  readonly requestId: string;
+  readonly prompt: Int32Array;
+  readonly maxTokens: number;
+  readonly arrivalTimeNs: number;
+  readonly priority?: number;
+  readonly minTokens?: number;
+  readonly ignoreEos?: boolean;
+  readonly stopTokenIds?: readonly number[];
+  readonly eosTokenId: number;
+  /** Whether this request's journey is traced (the API sampled it). */
+  readonly traced?: boolean;
+  /** vLLM's prompt_logprobs: such requests never read the prefix cache. */
+  readonly skipReadingPrefixCache?: boolean;
+}
+
+export class SimRequest implements KvRequestView {
+  readonly index: number;
+  readonly requestId: string;
+  readonly priority: number;
+  readonly arrivalTimeNs: number;
+  readonly numPromptTokens: number;
+  readonly maxTokens: number;
+  readonly minTokens: number;
+  readonly ignoreEos: boolean;
+  readonly stopTokenIds: readonly number[];
+  readonly eosTokenId: number;
+  readonly traced: boolean;
+  readonly skipReadingPrefixCache: boolean;
+
+  status: RequestStatus = 'WAITING';
+  numComputedTokens = 0;
+  /** Cache-hit tokens of the first admission; -1 until then, then frozen. */
+  numCachedTokens = -1;
+  numPreemptions = 0;
+  stopReason: number | undefined = undefined;
+  /** Journey: the prefill high-water mark (spec C.4); survives preemption. */
+  prefillHiwater = 0;
+  /** Journey: FIRST_TOKEN emitted already (once per lifetime). */
+  firstTokenSeen = false;
+
+  /** Hashes of the full blocks of prompt + outputs, chained (spec B.2). Empty without caching. */
+  readonly blockHashes: number[] = [];
+  private tokens: Int32Array;
+  private length: number;
+  private readonly blockSize: number;
+
+  constructor(init: SimRequestInit, blockSize: number, hashBlocks: boolean) {
+    this.index = init.index;
+    this.requestId = init.requestId;
+    this.priority = init.priority ?? 0;
+    this.arrivalTimeNs = init.arrivalTimeNs;
+    this.numPromptTokens = init.prompt.length;
+    this.maxTokens = init.maxTokens;
+    this.minTokens = init.minTokens ?? 0;
+    this.ignoreEos = init.ignoreEos ?? false;
+    this.stopTokenIds = init.stopTokenIds ?? [];
+    this.eosTokenId = init.eosTokenId;
+    this.traced = init.traced ?? false;
+    this.skipReadingPrefixCache = init.skipReadingPrefixCache ?? false;
+    this.blockSize = hashBlocks ? blockSize : 0;
+    this.tokens = new Int32Array(init.prompt.length + Math.max(init.maxTokens, 1));
+    this.tokens.set(init.prompt);
+    this.length = init.prompt.length;
+    this.extendBlockHashes();
+  }
+
+  get numTokens(): number {
+    return this.length;
+  }
+
+  get numOutputTokens(): number {
+    return this.length - this.numPromptTokens;
+  }
+
+  get lastToken(): number {
+    return this.tokens[this.length - 1]!;
+  }
+
+  outputTokenIds(): Int32Array {
+    return this.tokens.slice(this.numPromptTokens, this.length);
+  }
+
+  allTokenIds(): Int32Array {
+    return this.tokens.slice(0, this.length);
+  }
+
+  appendOutputToken(token: number): void {
+    if (this.length === this.tokens.length) {
+      const grown = new Int32Array(this.tokens.length * 2);
+      grown.set(this.tokens);
+      this.tokens = grown;
+    }
+    this.tokens[this.length++] = token;
+    this.extendBlockHashes();
+  }
+
+  /** Hashes every newly completed full block (vLLM's request block hasher). */
+  private extendBlockHashes(): void {
+    const size = this.blockSize;
+    if (size === 0) return;
+    const hashes = this.blockHashes;
+    while ((hashes.length + 1) * size <= this.length) {
+      const start = hashes.length * size;
+      const parent = hashes.length === 0 ? NONE_HASH : hashes[hashes.length - 1]!;
+      hashes.push(hashBlock(parent, this.tokens, start, start + size));
+    }
+  }
+}

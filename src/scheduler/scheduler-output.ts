@@ -1,0 +1,73 @@
+// The decision of one schedule() call (vLLM's SchedulerOutput), the only contract between the
+// scheduler and the rest of the simulation, plus what update_from_output hands to the frontend.
+import type { BatchSummaryRecord, FinishStatus, RequestSnapshotRecord } from '../trace/records.js';
+import type { SimRequest } from './request.js';
+
+export interface SchedulerConfig {
+  readonly maxNumSeqs: number;
+  readonly maxNumBatchedTokens: number;
+  readonly maxModelLen: number;
+  readonly enableChunkedPrefill: boolean;
+  readonly longPrefillTokenThreshold: number;
+  readonly policy: 'fcfs' | 'priority';
+  readonly blockSize: number;
+  readonly numGpuBlocks: number;
+  readonly enablePrefixCaching: boolean;
+}
+
+/** The step-tracing samplers (spec C.5): the second draw happens only when the first passed. */
+export interface StepSampler {
+  sampleSummary(step: number): boolean;
+  sampleRich(step: number): boolean;
+}
+
+/** The batch shape the forward-pass time models read (not vLLM's summary classification). */
+export interface BatchShape {
+  readonly numRequests: number;
+  /** Tokens of requests still working through known tokens (prefill or recompute). */
+  readonly prefillTokens: number;
+  /** Requests generating one new token from their full context. */
+  readonly decodeRequests: number;
+  /** Sum of the context (already computed tokens) of those decode requests. */
+  readonly decodeContextTokens: number;
+  /** Sum over prefill chunks of (context before the chunk) x (chunk tokens): attention cost. */
+  readonly prefillAttentionTokens: number;
+}
+
+export type BatchCounts = Omit<BatchSummaryRecord, 'tsStartNs' | 'tsEndNs' | 'durationUs'>;
+
+export interface SchedulerOutput {
+  readonly step: number;
+  /** Scheduled requests in vLLM's num_scheduled_tokens order: running first, then admissions. */
+  readonly scheduledRequests: readonly SimRequest[];
+  readonly scheduledTokens: readonly number[];
+  /** Per scheduled request: does this step sample a token for it (computed caught up)? */
+  readonly producesToken: readonly boolean[];
+  readonly totalScheduledTokens: number;
+  readonly numNewRequests: number;
+  readonly numResumedRequests: number;
+  readonly preemptedRequests: readonly SimRequest[];
+  /** Requests finished since the previous schedule() (batch.num_finished). */
+  readonly numFinishedSincePrevious: number;
+  readonly numRunning: number;
+  readonly numWaiting: number;
+  readonly batch: BatchCounts;
+  readonly shape: BatchShape;
+  /** Present iff step tracing sampled this step. */
+  readonly sampledSummary: boolean;
+  readonly snapshots?: readonly RequestSnapshotRecord[];
+}
+
+/** What one request hands the frontend after a step (an EngineCoreOutput). */
+export interface RequestOutput {
+  readonly request: SimRequest;
+  readonly numNewTokens: number;
+  readonly finishStatus?: FinishStatus;
+}
+
+export const FINISH_STATUS: Readonly<Record<string, FinishStatus>> = {
+  FINISHED_STOPPED: 'stopped',
+  FINISHED_LENGTH_CAPPED: 'length',
+  FINISHED_ABORTED: 'aborted',
+  FINISHED_ERROR: 'error',
+};

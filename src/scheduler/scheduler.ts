@@ -1,0 +1,438 @@
+// The vLLM v1 scheduler (vllm/v1/core/sched/scheduler.py @ 7e22309, sync mode) with the tracing
+// fork's hooks. It decides and mutates only its own state and the KV cache manager: it never
+// reads a clock, schedules events or writes trace output. Callers pass `nowNs` only so that the
+// journey records it hands its listener carry the moment they describe.
+import { KvCacheManager } from '../kv/kv-cache-manager.js';
+import type { JourneyRecord, RequestSnapshotRecord } from '../trace/records.js';
+import { journeyRecord } from './journey.js';
+import { isFinished, type RequestStatus, type SimRequest } from './request.js';
+import { FcfsQueue, PriorityQueue, type RequestQueue } from './request-queue.js';
+import {
+  FINISH_STATUS,
+  type BatchShape,
+  type RequestOutput,
+  type SchedulerConfig,
+  type SchedulerOutput,
+  type StepSampler,
+} from './scheduler-output.js';
+import { checkStop } from './stop.js';
+
+export interface SchedulerListener {
+  /** A journey event of a traced request. */
+  journey(request: SimRequest, record: JourneyRecord): void;
+  /** The engine freed a request (its `llm_core` span ends). */
+  freed(request: SimRequest, timeNs: number): void;
+}
+
+const SILENT: SchedulerListener = { journey: () => {}, freed: () => {} };
+
+/** Tokens the model samples for a request in one step (one, or several as in vLLM's tests). */
+export type TokenSource = (request: SimRequest) => number | readonly number[];
+
+export class Scheduler {
+  readonly kv: KvCacheManager;
+  readonly running: SimRequest[] = [];
+  readonly waiting: RequestQueue;
+  /** Unfinished requests known to the engine, by index. */
+  readonly requests = new Map<number, SimRequest>();
+  /** Requests finished since the previous schedule() (vLLM's finished_req_ids). */
+  finishedReqIds: string[] = [];
+  stepCounter = 0;
+
+  constructor(
+    readonly config: SchedulerConfig,
+    private readonly listener: SchedulerListener = SILENT,
+    private readonly stepSampler: StepSampler | null = null,
+  ) {
+    this.kv = new KvCacheManager({
+      numGpuBlocks: config.numGpuBlocks,
+      blockSize: config.blockSize,
+      maxModelLen: config.maxModelLen,
+      enablePrefixCaching: config.enablePrefixCaching,
+    });
+    this.waiting = config.policy === 'priority' ? new PriorityQueue() : new FcfsQueue();
+  }
+
+  hasUnfinishedRequests(): boolean {
+    return this.running.length + this.waiting.length > 0;
+  }
+
+  /** vLLM's has_requests(): unfinished requests, or finishes not yet reported by a schedule(). */
+  hasRequests(): boolean {
+    return this.hasUnfinishedRequests() || this.finishedReqIds.length > 0;
+  }
+
+  addRequest(request: SimRequest, nowNs: number): void {
+    this.waiting.add(request);
+    this.requests.set(request.index, request);
+    this.emit(request, 'QUEUED', this.stepCounter, nowNs);
+  }
+
+  /** External finishes (client aborts): vLLM's finish_requests. Unknown/finished ids are ignored. */
+  finishRequests(requests: readonly SimRequest[], status: RequestStatus, nowNs: number): void {
+    const toFree: SimRequest[] = [];
+    for (const request of requests) {
+      if (!this.requests.has(request.index) || isFinished(request.status)) continue;
+      if (request.status === 'RUNNING') this.running.splice(this.running.indexOf(request), 1);
+      else this.waiting.remove(request);
+      toFree.push(request);
+    }
+    for (const request of toFree) {
+      request.status = status;
+      this.emit(request, 'FINISHED', this.stepCounter, nowNs, { finishStatus: FINISH_STATUS[status] });
+      this.freeRequest(request, nowNs);
+    }
+  }
+
+  schedule(nowNs: number): SchedulerOutput {
+    const step = ++this.stepCounter;
+    const scheduledRequests: SimRequest[] = [];
+    const scheduledTokens: number[] = [];
+    const preempted: SimRequest[] = [];
+    let budget = this.scheduleRunning(step, nowNs, scheduledRequests, scheduledTokens, preempted);
+    let numNew = 0;
+    let numResumed = 0;
+    if (preempted.length === 0) {
+      const admitted = this.scheduleWaiting(step, nowNs, budget, scheduledRequests, scheduledTokens);
+      budget = admitted.budget;
+      numNew = admitted.numNew;
+      numResumed = admitted.numResumed;
+    }
+    const total = this.config.maxNumBatchedTokens - budget;
+    if (budget < 0 || this.running.length > this.config.maxNumSeqs) {
+      throw new Error(`internal: step ${step} broke the token budget or max_num_seqs`);
+    }
+    const output = this.buildOutput(step, scheduledRequests, scheduledTokens, preempted, total, numNew, numResumed);
+    this.updateAfterSchedule(scheduledRequests, scheduledTokens);
+    return output;
+  }
+
+  /** Phase 1: RUNNING requests in list order within the token budget (spec A.4). */
+  private scheduleRunning(
+    step: number,
+    nowNs: number,
+    scheduledRequests: SimRequest[],
+    scheduledTokens: number[],
+    preempted: SimRequest[],
+  ): number {
+    const { maxNumBatchedTokens, longPrefillTokenThreshold: threshold, maxModelLen } = this.config;
+    const running = this.running;
+    let budget = maxNumBatchedTokens;
+    let i = 0;
+    while (i < running.length && budget > 0) {
+      const request = running[i]!;
+      let n = request.numTokens - request.numComputedTokens;
+      if (threshold > 0 && threshold < n) n = threshold;
+      n = Math.min(n, budget, maxModelLen - 1 - request.numComputedTokens);
+      if (n <= 0) {
+        i++;
+        continue;
+      }
+      let allocated = this.kv.allocateSlots(request, n);
+      while (allocated === null) {
+        const victim = this.pickVictim();
+        if (this.config.policy === 'priority') {
+          running.splice(running.indexOf(victim), 1);
+          const at = scheduledRequests.indexOf(victim);
+          if (at >= 0) {
+            // Already scheduled this step: return its tokens to the budget.
+            budget += scheduledTokens[at]!;
+            scheduledRequests.splice(at, 1);
+            scheduledTokens.splice(at, 1);
+            i--;
+          }
+        } else {
+          running.pop();
+        }
+        this.preempt(victim, step, nowNs);
+        preempted.push(victim);
+        if (victim === request) break;
+        allocated = this.kv.allocateSlots(request, n);
+      }
+      if (allocated === null) break;
+      scheduledRequests.push(request);
+      scheduledTokens.push(n);
+      budget -= n;
+      i++;
+    }
+    return budget;
+  }
+
+  /** FCFS: the running tail. Priority: the first max of (priority, arrival) in running order. */
+  private pickVictim(): SimRequest {
+    const running = this.running;
+    if (this.config.policy !== 'priority') return running[running.length - 1]!;
+    let victim = running[0]!;
+    for (const candidate of running) {
+      if (
+        candidate.priority > victim.priority ||
+        (candidate.priority === victim.priority && candidate.arrivalTimeNs > victim.arrivalTimeNs)
+      ) {
+        victim = candidate;
+      }
+    }
+    return victim;
+  }
+
+  private preempt(request: SimRequest, step: number, nowNs: number): void {
+    this.kv.free(request);
+    request.status = 'PREEMPTED';
+    request.numComputedTokens = 0;
+    request.numPreemptions++;
+    this.emit(request, 'PREEMPTED', step, nowNs);
+    this.waiting.prepend(request);
+  }
+
+  /** Phase 2: WAITING requests, head-of-line, only in steps without preemption (spec A.4). */
+  private scheduleWaiting(
+    step: number,
+    nowNs: number,
+    budget: number,
+    scheduledRequests: SimRequest[],
+    scheduledTokens: number[],
+  ): { budget: number; numNew: number; numResumed: number } {
+    const { maxNumSeqs, longPrefillTokenThreshold: threshold, enableChunkedPrefill } = this.config;
+    let numNew = 0;
+    let numResumed = 0;
+    while (this.waiting.length > 0 && budget > 0) {
+      if (this.running.length === maxNumSeqs) break;
+      const request = this.waiting.peek()!;
+      let hitBlocks: readonly number[] = [];
+      let numHitTokens = 0;
+      let computed = request.numComputedTokens;
+      if (computed === 0) {
+        ({ blocks: hitBlocks, numHitTokens } = this.kv.getComputedBlocks(request));
+        computed = numHitTokens;
+      }
+      let n = request.numTokens - computed;
+      if (threshold > 0 && threshold < n) n = threshold;
+      if (!enableChunkedPrefill && n > budget) break;
+      n = Math.min(n, budget);
+      if (this.kv.allocateSlots(request, n, numHitTokens, hitBlocks) === null) break;
+      this.waiting.pop();
+      this.running.push(request);
+      const previous = request.status;
+      if (previous === 'PREEMPTED') numResumed++;
+      else numNew++;
+      scheduledRequests.push(request);
+      scheduledTokens.push(n);
+      budget -= n;
+      request.status = 'RUNNING';
+      request.numComputedTokens = computed;
+      if (request.numCachedTokens < 0) request.numCachedTokens = computed;
+      this.emit(request, 'SCHEDULED', step, nowNs, { scheduleKind: previous === 'PREEMPTED' ? 'RESUME' : 'FIRST' });
+    }
+    return { budget, numNew, numResumed };
+  }
+
+  private buildOutput(
+    step: number,
+    scheduledRequests: SimRequest[],
+    scheduledTokens: number[],
+    preempted: SimRequest[],
+    total: number,
+    numNewRequests: number,
+    numResumedRequests: number,
+  ): SchedulerOutput {
+    let numPrefillReqs = 0;
+    let numDecodeReqs = 0;
+    let prefillTokens = 0;
+    let decodeTokens = 0;
+    const producesToken: boolean[] = [];
+    const shape = { numRequests: 0, prefillTokens: 0, decodeRequests: 0, decodeContextTokens: 0, prefillAttentionTokens: 0 };
+    for (let k = 0; k < scheduledRequests.length; k++) {
+      const request = scheduledRequests[k]!;
+      const n = scheduledTokens[k]!;
+      // vLLM's summary classifies by outputs: a recomputing resumed request counts as decode.
+      if (request.numOutputTokens === 0) {
+        numPrefillReqs++;
+        prefillTokens += n;
+      } else {
+        numDecodeReqs++;
+        decodeTokens += n;
+      }
+      const computedAfter = request.numComputedTokens + n;
+      producesToken.push(computedAfter >= request.numTokens);
+      addToShape(shape, request.numComputedTokens, n, request.numTokens);
+    }
+    const numFinished = this.finishedReqIds.length;
+    this.finishedReqIds = [];
+    const batch = {
+      step,
+      runningDepth: this.running.length,
+      waitingDepth: this.waiting.length,
+      numPrefillReqs,
+      numDecodeReqs,
+      prefillTokens,
+      decodeTokens,
+      scheduledTokens: total,
+      numFinished,
+      numPreempted: preempted.length,
+      kvUsageRatio: this.kv.usage(),
+      kvBlocksTotal: this.kv.numUsableBlocks,
+      kvBlocksFree: this.kv.numFreeBlocks,
+    };
+    const sampledSummary = this.stepSampler !== null && this.stepSampler.sampleSummary(step);
+    const rich = sampledSummary && this.stepSampler!.sampleRich(step);
+    return {
+      step,
+      scheduledRequests,
+      scheduledTokens,
+      producesToken,
+      totalScheduledTokens: total,
+      numNewRequests,
+      numResumedRequests,
+      preemptedRequests: preempted,
+      numFinishedSincePrevious: numFinished,
+      numRunning: this.running.length,
+      numWaiting: this.waiting.length,
+      batch,
+      shape,
+      sampledSummary,
+      ...(rich ? { snapshots: this.snapshots(step, scheduledRequests, scheduledTokens) } : {}),
+    };
+  }
+
+  /** step.REQUEST_SNAPSHOT for every running request, in list order, before the advance. */
+  private snapshots(step: number, scheduledRequests: SimRequest[], scheduledTokens: number[]): RequestSnapshotRecord[] {
+    return this.running.map((request) => {
+      const at = scheduledRequests.indexOf(request);
+      const cached = request.numCachedTokens;
+      return {
+        step,
+        engineRequestId: request.requestId,
+        phase: request.numOutputTokens === 0 ? 'PREFILL' : 'DECODE',
+        numPromptTokens: request.numPromptTokens,
+        numComputedTokens: request.numComputedTokens,
+        numOutputTokens: request.numOutputTokens,
+        numPreemptions: request.numPreemptions,
+        scheduledTokensThisStep: at >= 0 ? scheduledTokens[at]! : 0,
+        kvBlocksAllocated: this.kv.numAllocatedBlocks(request.index),
+        kvBlocksCached: this.kv.numCachedBlocks(request.index),
+        ...(cached >= 0 && cached < request.numPromptTokens ? { effectivePromptLen: request.numPromptTokens - cached } : {}),
+      };
+    });
+  }
+
+  /** vLLM's _update_after_schedule: advance computed tokens; the fork's prefill hi-water mark. */
+  private updateAfterSchedule(scheduledRequests: SimRequest[], scheduledTokens: number[]): void {
+    for (let k = 0; k < scheduledRequests.length; k++) {
+      const request = scheduledRequests[k]!;
+      request.numComputedTokens += scheduledTokens[k]!;
+      if (request.numOutputTokens === 0) {
+        request.prefillHiwater = Math.max(
+          request.prefillHiwater,
+          Math.min(request.numComputedTokens, request.numPromptTokens),
+        );
+      }
+    }
+  }
+
+  /**
+   * vLLM's update_from_output (sync mode): append sampled tokens, check stop rules, emit
+   * FIRST_TOKEN and FINISHED, free finished requests. Returns what the frontend receives.
+   */
+  updateFromOutput(output: SchedulerOutput, tokens: TokenSource, nowNs: number): RequestOutput[] {
+    const outputs: RequestOutput[] = [];
+    let stoppedRunning = false;
+    const { scheduledRequests, producesToken } = output;
+    for (let k = 0; k < scheduledRequests.length; k++) {
+      const request = scheduledRequests[k]!;
+      if (!producesToken[k] || !this.requests.has(request.index) || isFinished(request.status)) continue;
+      const sampled = tokens(request);
+      const hadOutputs = request.numOutputTokens > 0;
+      let stopStatus: RequestStatus | undefined;
+      let appended = 0;
+      for (const token of typeof sampled === 'number' ? [sampled] : sampled) {
+        request.appendOutputToken(token);
+        appended++;
+        stopStatus = checkStop(request, this.config.maxModelLen);
+        if (stopStatus !== undefined) break;
+      }
+      if (!hadOutputs && appended > 0 && !request.firstTokenSeen) {
+        request.firstTokenSeen = true;
+        this.emit(request, 'FIRST_TOKEN', output.step, nowNs);
+      }
+      if (stopStatus !== undefined) {
+        const wasRunning = request.status === 'RUNNING';
+        request.status = stopStatus;
+        this.emit(request, 'FINISHED', output.step, nowNs, { finishStatus: FINISH_STATUS[stopStatus] });
+        if (wasRunning) stoppedRunning = true;
+        else this.waiting.remove(request);
+        this.freeRequest(request, nowNs);
+      }
+      outputs.push({
+        request,
+        numNewTokens: appended,
+        ...(stopStatus !== undefined ? { finishStatus: FINISH_STATUS[stopStatus] } : {}),
+      });
+    }
+    if (stoppedRunning) this.removeFinishedFromRunning();
+    return outputs;
+  }
+
+  private removeFinishedFromRunning(): void {
+    let kept = 0;
+    for (const request of this.running) if (!isFinished(request.status)) this.running[kept++] = request;
+    this.running.length = kept;
+  }
+
+  private freeRequest(request: SimRequest, nowNs: number): void {
+    this.finishedReqIds.push(request.requestId);
+    this.kv.free(request);
+    this.requests.delete(request.index);
+    this.listener.freed(request, nowNs);
+  }
+
+  private emit(
+    request: SimRequest,
+    type: JourneyRecord['type'],
+    step: number,
+    nowNs: number,
+    extra?: Parameters<typeof journeyRecord>[4],
+  ): void {
+    if (request.traced) this.listener.journey(request, journeyRecord(request, type, step, nowNs, extra));
+  }
+
+  /**
+   * vLLM's reset_prefix_cache(reset_running_requests): optionally preempt every running request
+   * (from the tail, so they return to the waiting front in their original order), then clear the
+   * cache, which succeeds only if no block is in use. Does not move the step counter.
+   */
+  resetPrefixCache(resetRunningRequests: boolean, nowNs: number): boolean {
+    if (resetRunningRequests) {
+      while (this.running.length > 0) this.preempt(this.running.pop()!, this.stepCounter, nowNs);
+    }
+    return this.kv.resetPrefixCache();
+  }
+
+  /** Written invariants (A.9 and KV block conservation); throws on a broken one. */
+  checkInvariants(): void {
+    if (this.running.length > this.config.maxNumSeqs) throw new Error('internal: running exceeds max_num_seqs');
+    for (const request of this.running) {
+      if (request.status !== 'RUNNING') throw new Error(`internal: ${request.requestId} in running with status ${request.status}`);
+    }
+    if (this.running.length + this.waiting.length !== this.requests.size) {
+      throw new Error('internal: request conservation broke (running + waiting != unfinished)');
+    }
+    this.kv.checkInvariants();
+  }
+}
+
+function addToShape(
+  shape: { numRequests: number; prefillTokens: number; decodeRequests: number; decodeContextTokens: number; prefillAttentionTokens: number },
+  computedBefore: number,
+  n: number,
+  numTokens: number,
+): void {
+  shape.numRequests++;
+  if (n === 1 && computedBefore + 1 === numTokens && computedBefore > 0) {
+    shape.decodeRequests++;
+    shape.decodeContextTokens += computedBefore;
+  } else {
+    shape.prefillTokens += n;
+    shape.prefillAttentionTokens += computedBefore * n + (n * (n + 1)) / 2;
+  }
+}
+
+export type { BatchShape };

@@ -1,0 +1,188 @@
+// The engine core's busy loop (vllm/v1/engine/core.py, sync mode, spec A.3) on the virtual clock:
+//   step-begin: drain inputs (adds -> QUEUED, aborts), schedule(), then the forward pass takes
+//               scheduler time + model time;
+//   step-end:   aborts that arrived meanwhile, update_from_output, outputs to the frontend, and
+//               straight into the next iteration. Idle (no steps) while nothing is pending.
+import type { EventCalendar } from '../engine/calendar.js';
+import type { RandomStream, RandomStreams } from '../engine/random.js';
+import type { MetricsCollector } from '../report/metrics.js';
+import { SimRequest } from '../scheduler/request.js';
+import { Scheduler, type SchedulerListener } from '../scheduler/scheduler.js';
+import type { SchedulerOutput, StepSampler } from '../scheduler/scheduler-output.js';
+import { createStepTimeModel, schedulerTimeNs, type StepTimeModel } from '../timing/step-time.js';
+import type { TraceRecorder } from '../trace/records.js';
+import { EOS_TOKEN_ID, syntheticToken } from '../workload/tokens.js';
+import { PRIORITY, type SimEvent } from './events.js';
+import type { Frontend } from './frontend.js';
+import type { SimulationConfig } from './scenario-config.js';
+import type { ServedRequest } from './served-request.js';
+
+class SeededStepSampler implements StepSampler {
+  constructor(
+    private readonly stream: RandomStream,
+    private readonly sampleRate: number,
+    private readonly richRate: number,
+  ) {}
+  sampleSummary(): boolean {
+    return this.stream.next() < this.sampleRate;
+  }
+  sampleRich(): boolean {
+    return this.stream.next() < this.richRate;
+  }
+}
+
+interface EngineInput {
+  readonly input: 'add' | 'abort';
+  readonly served: ServedRequest;
+}
+
+export class EngineCore {
+  readonly scheduler: Scheduler;
+  private readonly stepTime: StepTimeModel;
+  private inputs: EngineInput[] = [];
+  /** A step-begin is on the calendar or a step is executing. */
+  private active = false;
+  private readonly stepTracing: boolean;
+
+  constructor(
+    private readonly config: SimulationConfig,
+    streams: RandomStreams,
+    private readonly calendar: EventCalendar<SimEvent>,
+    private readonly frontend: Frontend,
+    private readonly metrics: MetricsCollector,
+    private readonly trace: TraceRecorder | null,
+    private readonly checkInvariants: boolean,
+  ) {
+    const obs = config.observability;
+    this.stepTracing = trace !== null && obs.stepTracingEnabled;
+    const sampler = this.stepTracing
+      ? new SeededStepSampler(streams.stream('step-sampling'), obs.stepTracingSampleRate, obs.stepTracingRichSubsampleRate)
+      : null;
+    const listener: SchedulerListener = {
+      journey: (request, record) => this.trace?.journeyEvent(request.index, record),
+      freed: (request, timeNs) => this.onFreed(request, timeNs),
+    };
+    this.scheduler = new Scheduler(config.engine, listener, sampler);
+    this.stepTime = createStepTimeModel(config.stepTime);
+  }
+
+  /** An add or abort reaches the engine's input queue; wakes an idle engine. */
+  receive(input: 'add' | 'abort', served: ServedRequest, nowNs: number): void {
+    this.inputs.push({ input, served });
+    if (!this.active) {
+      this.active = true;
+      this.calendar.schedule(nowNs, PRIORITY.STEP_BEGIN, { kind: 'step-begin' });
+    }
+  }
+
+  stepBegin(nowNs: number): void {
+    this.drainInputs(nowNs, false);
+    const scheduler = this.scheduler;
+    if (!scheduler.hasRequests()) {
+      this.active = false;
+      return;
+    }
+    const output = scheduler.schedule(nowNs);
+    if (output.totalScheduledTokens === 0 && output.numRunning === 0 && output.numWaiting > 0) {
+      throw new Error(`internal: step ${output.step} can schedule nothing with an idle pool (livelock)`);
+    }
+    const schedNs = schedulerTimeNs(this.config.schedulerTime, output.numRunning);
+    const tEmit = nowNs + schedNs;
+    this.noteAdmissions(output, nowNs);
+    this.metrics.onStep({
+      durationNs: schedNs,
+      kvUsage: output.batch.kvUsageRatio,
+      numPreempted: output.preemptedRequests.length,
+      numRunning: output.numRunning,
+      numWaiting: output.numWaiting,
+    });
+    if (this.stepTracing) {
+      this.trace!.step({
+        step: output.step,
+        timeNs: tEmit,
+        ...(output.sampledSummary
+          ? { summary: { ...output.batch, tsStartNs: nowNs, tsEndNs: tEmit, durationUs: Math.floor(schedNs / 1000) } }
+          : {}),
+        ...(output.snapshots !== undefined ? { snapshots: output.snapshots } : {}),
+      });
+    }
+    if (this.checkInvariants) scheduler.checkInvariants();
+    const forwardNs = output.totalScheduledTokens > 0 ? this.stepTime.forwardNs(output.shape) : 0;
+    this.calendar.schedule(tEmit + forwardNs, PRIORITY.STEP_END, { kind: 'step-end', output });
+  }
+
+  stepEnd(output: SchedulerOutput, nowNs: number): void {
+    this.drainInputs(nowNs, true);
+    const live = this.frontend.live;
+    const outputs = this.scheduler.updateFromOutput(
+      output,
+      (request) => live.get(request.index)!.nextToken(request.numOutputTokens, EOS_TOKEN_ID, syntheticToken),
+      nowNs,
+    );
+    if (outputs.length > 0) {
+      this.calendar.schedule(nowNs + this.frontend.outputDelay, PRIORITY.FRONTEND_OUTPUT, { kind: 'frontend-output', outputs });
+    }
+    if (this.checkInvariants) this.scheduler.checkInvariants();
+    this.calendar.schedule(nowNs, PRIORITY.STEP_BEGIN, { kind: 'step-begin' });
+  }
+
+  /** Inputs in arrival order; after a forward pass only aborts are taken (vLLM's aborts queue). */
+  private drainInputs(nowNs: number, abortsOnly: boolean): void {
+    if (this.inputs.length === 0) return;
+    const pending = this.inputs;
+    this.inputs = [];
+    for (const item of pending) {
+      if (item.input === 'add') {
+        if (abortsOnly) this.inputs.push(item);
+        else this.add(item.served, nowNs);
+      } else if (item.served.sim !== undefined) {
+        this.scheduler.finishRequests([item.served.sim], 'FINISHED_ABORTED', nowNs);
+      }
+    }
+  }
+
+  private add(served: ServedRequest, nowNs: number): void {
+    const { engine } = this.config;
+    const spec = served.spec;
+    const sim = new SimRequest(
+      {
+        index: served.index,
+        requestId: served.engineRequestId,
+        prompt: spec.prompt,
+        maxTokens: spec.maxTokens,
+        arrivalTimeNs: spec.arrivalNs,
+        priority: spec.priority,
+        eosTokenId: EOS_TOKEN_ID,
+        traced: served.traced,
+      },
+      engine.blockSize,
+      engine.enablePrefixCaching,
+    );
+    served.sim = sim;
+    served.engineAddNs = nowNs;
+    if (served.traced) this.trace!.startCoreSpan(served.index, nowNs);
+    this.scheduler.addRequest(sim, nowNs);
+  }
+
+  /** Admissions are the tail of the scheduled list; remember when each was first scheduled. */
+  private noteAdmissions(output: SchedulerOutput, nowNs: number): void {
+    const admitted = output.numNewRequests + output.numResumedRequests;
+    const scheduled = output.scheduledRequests;
+    for (let k = scheduled.length - admitted; k < scheduled.length; k++) {
+      const served = this.frontend.live.get(scheduled[k]!.index);
+      if (served !== undefined && served.firstScheduledNs < 0) served.firstScheduledNs = nowNs;
+    }
+  }
+
+  private onFreed(request: SimRequest, timeNs: number): void {
+    const served = this.frontend.live.get(request.index);
+    if (served === undefined) return;
+    if (served.traced) this.trace!.endCoreSpan(request.index, timeNs);
+    served.engineDone = true;
+    this.frontend.forgetIfDone(served);
+  }
+
+  get lastStep(): number {
+    return this.scheduler.stepCounter;
+  }
+}

@@ -1,0 +1,156 @@
+// The API server (vLLM's OpenAI frontend) as the simulation sees it: it receives requests, decides
+// journey sampling, names requests, emits the api.* events of spec C.3, hands requests to the
+// engine after a delay, and measures latencies where a client would.
+import type { EventCalendar } from '../engine/calendar.js';
+import type { RandomStream, RandomStreams } from '../engine/random.js';
+import { secondsToNs } from '../engine/time.js';
+import type { MetricsCollector } from '../report/metrics.js';
+import type { RequestOutput } from '../scheduler/scheduler-output.js';
+import type { TraceRecorder } from '../trace/records.js';
+import type { RequestSpec } from '../workload/request-spec.js';
+import { PRIORITY, type SimEvent } from './events.js';
+import type { SimulationConfig } from './scenario-config.js';
+import { ServedRequest } from './served-request.js';
+
+function hex32(stream: RandomStream): string {
+  return stream.nextUint32().toString(16).padStart(8, '0');
+}
+
+export class Frontend {
+  readonly live = new Map<number, ServedRequest>();
+  private nextIndex = 0;
+  private readonly ids: RandomStream;
+  private readonly journeySampling: RandomStream;
+  private readonly inputDelayNs: number;
+  private readonly outputDelayNs: number;
+
+  constructor(
+    private readonly config: SimulationConfig,
+    streams: RandomStreams,
+    private readonly calendar: EventCalendar<SimEvent>,
+    private readonly metrics: MetricsCollector,
+    private readonly trace: TraceRecorder | null,
+  ) {
+    this.ids = streams.stream('ids');
+    this.journeySampling = streams.stream('journey-sampling');
+    this.inputDelayNs = secondsToNs(config.frontend.inputDelay);
+    this.outputDelayNs = secondsToNs(config.frontend.outputDelay);
+  }
+
+  get outputDelay(): number {
+    return this.outputDelayNs;
+  }
+
+  /** api.ARRIVED (+ api.HANDOFF_TO_CORE for chat), then the engine sees it after the input delay. */
+  arrive(spec: RequestSpec, nowNs: number): void {
+    const index = this.nextIndex++;
+    this.metrics.onArrival(nowNs);
+    // Draw ids and the sampling decision for every request, so neither depends on the other.
+    const base = spec.id ?? `${hex32(this.ids)}${hex32(this.ids)}${hex32(this.ids)}${hex32(this.ids)}`;
+    const apiRequestId = `${spec.endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${base}`;
+    const engineRequestId = `${apiRequestId}-${hex32(this.ids)}`;
+    const u = this.journeySampling.next();
+    const { enableJourneyTracing, journeyTracingSampleRate } = this.config.observability;
+    if (spec.prompt.length + spec.maxTokens > this.config.engine.maxModelLen) {
+      // vLLM's API answers HTTP 400 before the request span exists; it never reaches the engine.
+      this.metrics.rejected++;
+      return;
+    }
+    const traced = this.trace !== null && enableJourneyTracing && u < journeyTracingSampleRate;
+    const served = new ServedRequest(index, spec, apiRequestId, engineRequestId, traced);
+    this.live.set(index, served);
+    if (traced) {
+      this.trace!.startRequestSpan(
+        {
+          index,
+          apiRequestId,
+          engineRequestId,
+          endpoint: spec.endpoint,
+          stream: spec.stream,
+          model: this.config.modelName,
+          promptTokens: spec.prompt.length,
+          maxTokens: spec.maxTokens,
+        },
+        nowNs,
+      );
+      this.trace!.apiEvent(index, { name: 'api.ARRIVED', timeNs: nowNs });
+      if (spec.endpoint === 'chat') this.trace!.apiEvent(index, { name: 'api.HANDOFF_TO_CORE', timeNs: nowNs });
+    }
+    this.calendar.schedule(nowNs + this.inputDelayNs, PRIORITY.ENGINE_INPUT, { kind: 'engine-input', input: 'add', index });
+    if (spec.abortAtNs !== undefined) {
+      this.calendar.schedule(Math.max(spec.abortAtNs, nowNs), PRIORITY.CLIENT_ABORT, { kind: 'client-abort', index });
+    }
+  }
+
+  /** The client disconnects: api.ABORTED, and the engine is told to abort after the input delay. */
+  clientAbort(index: number, nowNs: number): void {
+    const served = this.live.get(index);
+    if (served === undefined || served.clientDone) return;
+    served.clientDone = true;
+    this.metrics.aborted++;
+    if (served.traced) {
+      const error = 'client disconnected';
+      this.trace!.apiEvent(index, { name: 'api.ABORTED', timeNs: nowNs, reason: 'client_disconnect', error });
+      this.trace!.endRequestSpan(index, nowNs, { errorMessage: error });
+    }
+    this.calendar.schedule(nowNs + this.inputDelayNs, PRIORITY.ENGINE_INPUT, { kind: 'engine-input', input: 'abort', index });
+    this.forgetIfDone(served);
+  }
+
+  /** Engine outputs of one step arrive at the client. */
+  receive(outputs: readonly RequestOutput[], nowNs: number): void {
+    for (const output of outputs) {
+      const served = this.live.get(output.request.index);
+      if (served === undefined || served.clientDone) continue;
+      if (output.numNewTokens > 0) this.receiveTokens(served, output.numNewTokens, nowNs);
+      if (output.finishStatus === 'stopped' || output.finishStatus === 'length') {
+        this.complete(served, output.finishStatus, nowNs);
+      }
+    }
+  }
+
+  private receiveTokens(served: ServedRequest, numTokens: number, nowNs: number): void {
+    const streaming = served.spec.stream;
+    if (served.outputsReceived === 0) {
+      if (streaming) {
+        served.firstOutputNs = nowNs;
+        if (served.traced && served.spec.endpoint === 'chat') {
+          this.trace!.apiEvent(served.index, { name: 'api.FIRST_RESPONSE_FROM_CORE', timeNs: nowNs });
+        }
+      }
+    } else if (streaming) {
+      this.metrics.itlNs.record(nowNs - served.lastOutputNs);
+    }
+    served.lastOutputNs = nowNs;
+    served.outputsReceived += numTokens;
+  }
+
+  private complete(served: ServedRequest, status: 'stopped' | 'length', nowNs: number): void {
+    served.clientDone = true;
+    if (!served.spec.stream) {
+      // Non-streaming: the first (and only) response is the final one.
+      served.firstOutputNs = nowNs;
+      if (served.traced && served.spec.endpoint === 'chat') {
+        this.trace!.apiEvent(served.index, { name: 'api.FIRST_RESPONSE_FROM_CORE', timeNs: nowNs });
+      }
+    }
+    if (served.traced) {
+      this.trace!.apiEvent(served.index, { name: 'api.DEPARTED', timeNs: nowNs });
+      this.trace!.endRequestSpan(served.index, nowNs, { completionTokens: served.outputsReceived });
+    }
+    this.metrics.onCompleted({
+      arrivalNs: served.spec.arrivalNs,
+      firstOutputNs: served.firstOutputNs,
+      doneNs: nowNs,
+      promptTokens: served.spec.prompt.length,
+      outputTokens: served.outputsReceived,
+      queueNs: served.firstScheduledNs - served.engineAddNs,
+      status,
+    });
+    this.forgetIfDone(served);
+  }
+
+  forgetIfDone(served: ServedRequest): void {
+    if (served.clientDone && served.engineDone) this.live.delete(served.index);
+  }
+}

@@ -1,0 +1,32 @@
+// One request's life across the API frontend and the engine core, as the simulation tracks it.
+import type { SimRequest } from '../scheduler/request.js';
+import type { RequestSpec } from '../workload/request-spec.js';
+
+export class ServedRequest {
+  /** The engine-side request, once add_request has run. */
+  sim: SimRequest | undefined = undefined;
+  engineAddNs = -1;
+  firstScheduledNs = -1;
+  firstOutputNs = -1;
+  lastOutputNs = -1;
+  outputsReceived = 0;
+  /** The client got its answer or went away; nothing more goes to it. */
+  clientDone = false;
+  /** The engine freed it, or it never reached the engine. */
+  engineDone = false;
+
+  constructor(
+    readonly index: number,
+    readonly spec: RequestSpec,
+    readonly apiRequestId: string,
+    readonly engineRequestId: string,
+    readonly traced: boolean,
+  ) {}
+
+  /** The output token the simulated model samples next (EOS at the planned position). */
+  nextToken(numOutputTokens: number, eosTokenId: number, synthetic: (key: number, position: number) => number): number {
+    const planned = this.spec.outputTokens;
+    if (planned !== undefined && planned < this.spec.maxTokens && numOutputTokens + 1 === planned) return eosTokenId;
+    return synthetic(this.spec.contentKey, numOutputTokens);
+  }
+}

@@ -1,0 +1,117 @@
+// Runs one scenario: workload -> frontend -> engine core on the event calendar, and the summary.
+// Arrivals are pulled from the workload lazily, one ahead, so a million-request workload never
+// sits in memory.
+import { EventCalendar } from '../engine/calendar.js';
+import { RandomStreams } from '../engine/random.js';
+import { MetricsCollector } from '../report/metrics.js';
+import { buildSummary, type RunSummary } from '../report/summary.js';
+import type { TraceRecorder, TraceStats } from '../trace/records.js';
+import type { RequestSpec } from '../workload/request-spec.js';
+import { EngineCore } from './engine-core.js';
+import { PRIORITY, type SimEvent } from './events.js';
+import { Frontend } from './frontend.js';
+import type { SimulationConfig } from './scenario-config.js';
+
+export interface RunOptions {
+  /** Seed override (--seed). */
+  readonly seed?: number;
+  readonly trace?: TraceRecorder | null;
+  /** Check the scheduler's written invariants after every step (tests; slower). */
+  readonly checkInvariants?: boolean;
+  /** Stop the run at this virtual time (ns); the summary says it is partial. */
+  readonly maxSimTimeNs?: number;
+  /** Asked between events; true stops the run early (SIGINT, wall-clock timeout). */
+  readonly shouldStop?: () => boolean;
+}
+
+export interface RunResult {
+  readonly summary: RunSummary;
+  readonly traceStats?: TraceStats;
+  readonly endTimeNs: number;
+  readonly steps: number;
+}
+
+export async function runSimulation(config: SimulationConfig, options: RunOptions = {}): Promise<RunResult> {
+  const seed = options.seed ?? config.seed;
+  const streams = new RandomStreams(seed);
+  const calendar = new EventCalendar<SimEvent>();
+  const metrics = new MetricsCollector();
+  const trace = options.trace ?? null;
+  const frontend = new Frontend(config, streams, calendar, metrics, trace);
+  const engine = new EngineCore(config, streams, calendar, frontend, metrics, trace, options.checkInvariants ?? false);
+
+  const arrivals = config.workload(streams)[Symbol.iterator]();
+  let lastArrivalNs = 0;
+  const scheduleNextArrival = () => {
+    const next: IteratorResult<RequestSpec> = arrivals.next();
+    if (next.done) return;
+    if (next.value.arrivalNs < lastArrivalNs) {
+      throw new Error(`internal: workload arrivals out of order (${next.value.arrivalNs} < ${lastArrivalNs})`);
+    }
+    lastArrivalNs = next.value.arrivalNs;
+    calendar.schedule(next.value.arrivalNs, PRIORITY.ARRIVAL, { kind: 'arrival', spec: next.value });
+  };
+  scheduleNextArrival();
+
+  let nowNs = 0;
+  let partial = false;
+  let processed = 0;
+  for (;;) {
+    const entry = calendar.peek();
+    if (entry === undefined) break;
+    if (options.maxSimTimeNs !== undefined && entry.timeNs > options.maxSimTimeNs) {
+      partial = true;
+      nowNs = options.maxSimTimeNs;
+      break;
+    }
+    if (options.shouldStop !== undefined && (++processed & 1023) === 0 && options.shouldStop()) {
+      partial = true;
+      break;
+    }
+    calendar.pop();
+    nowNs = entry.timeNs;
+    const event = entry.payload;
+    switch (event.kind) {
+      case 'arrival':
+        frontend.arrive(event.spec, nowNs);
+        scheduleNextArrival();
+        break;
+      case 'client-abort':
+        frontend.clientAbort(event.index, nowNs);
+        break;
+      case 'engine-input': {
+        const served = frontend.live.get(event.index);
+        if (served !== undefined) engine.receive(event.input, served, nowNs);
+        break;
+      }
+      case 'step-begin':
+        engine.stepBegin(nowNs);
+        break;
+      case 'step-end':
+        engine.stepEnd(event.output, nowNs);
+        break;
+      case 'frontend-output':
+        frontend.receive(event.outputs, nowNs);
+        break;
+    }
+  }
+
+  const traceStats = trace !== null ? await trace.close(nowNs, engine.lastStep) : undefined;
+  const kvStats = engine.scheduler.kv.prefixCacheStats;
+  const summary = buildSummary(metrics, {
+    scenario: config.name,
+    seed,
+    partial,
+    durationNs: nowNs,
+    prefixQueries: kvStats.queries + kvStats.preemptedQueries,
+    prefixHits: kvStats.hits + kvStats.preemptedHits,
+  });
+  return {
+    summary: traceStats
+      ? { ...summary, trace: { spans: traceStats.spans, events: traceStats.events, undelivered_spans: traceStats.undeliveredSpans } }
+      : summary,
+    ...(traceStats ? { traceStats } : {}),
+    endTimeNs: nowNs,
+    steps: engine.lastStep,
+  };
+}
