@@ -3,7 +3,7 @@
 import { LogHistogram } from './log-histogram.js';
 
 /** A growable Float64Array: 8 bytes per value, no boxing. */
-class Samples {
+export class Samples {
   private data = new Float64Array(1024);
   length = 0;
 
@@ -29,6 +29,13 @@ export interface StepStats {
   readonly numWaiting: number;
 }
 
+/** Latencies of one priority class (reported when a workload mixes priorities). */
+export class ClassSamples {
+  completed = 0;
+  readonly ttftNs = new Samples();
+  readonly e2eNs = new Samples();
+}
+
 export class MetricsCollector {
   readonly ttftNs = new Samples();
   readonly tpotNs = new Samples();
@@ -50,6 +57,8 @@ export class MetricsCollector {
   peakRunning = 0;
   peakWaiting = 0;
   firstArrivalNs = Number.NaN;
+  /** Per priority value, in first-seen order. */
+  readonly byPriority = new Map<number, ClassSamples>();
   lastCompletionNs = 0;
 
   onArrival(timeNs: number): void {
@@ -79,7 +88,13 @@ export class MetricsCollector {
     outputTokens: number;
     queueNs: number;
     status: 'stopped' | 'length';
+    priority: number;
   }): void {
+    let cls = this.byPriority.get(r.priority);
+    if (cls === undefined) this.byPriority.set(r.priority, (cls = new ClassSamples()));
+    cls.completed++;
+    cls.ttftNs.push(r.firstOutputNs - r.arrivalNs);
+    cls.e2eNs.push(r.doneNs - r.arrivalNs);
     this.completed++;
     if (r.status === 'stopped') this.finishedStopped++;
     else this.finishedLength++;

@@ -46,6 +46,8 @@ export interface RunSummary {
   readonly peak_running: number;
   readonly peak_waiting: number;
   readonly num_steps: number;
+  /** Present when the workload mixes priorities: latencies per priority value. */
+  readonly by_priority?: Readonly<Record<string, { readonly completed: number; readonly ttft_ms: LatencyStats; readonly e2el_ms: LatencyStats }>>;
   readonly trace?: { readonly spans: number; readonly events: number; readonly undelivered_spans: number };
 }
 
@@ -117,7 +119,17 @@ export function buildSummary(
     peak_running: m.peakRunning,
     peak_waiting: m.peakWaiting,
     num_steps: m.steps,
+    ...(m.byPriority.size > 1 ? { by_priority: byPriority(m) } : {}),
   };
+}
+
+function byPriority(m: MetricsCollector): NonNullable<RunSummary['by_priority']> {
+  const out: Record<string, { completed: number; ttft_ms: LatencyStats; e2el_ms: LatencyStats }> = {};
+  for (const priority of [...m.byPriority.keys()].sort((a, b) => a - b)) {
+    const cls = m.byPriority.get(priority)!;
+    out[String(priority)] = { completed: cls.completed, ttft_ms: statsOf(cls.ttftNs), e2el_ms: statsOf(cls.e2eNs) };
+  }
+  return out;
 }
 
 /** Fixed-format numbers: the same text on every machine and locale. */
@@ -147,6 +159,10 @@ export function formatSummary(s: RunSummary): string {
   latency('ITL', s.itl_ms);
   latency('E2E', s.e2el_ms);
   latency('Queue', s.queue_ms);
+  for (const [priority, cls] of Object.entries(s.by_priority ?? {})) {
+    latency(`TTFT prio ${priority}`, cls.ttft_ms);
+    latency(`E2E prio ${priority}`, cls.e2el_ms);
+  }
   lines.push('-'.repeat(60));
   row('Preemptions:', String(s.num_preemptions));
   row('Prefix cache hit rate:', `${fmt(s.prefix_cache_hit_rate * 100, 2)} % (${s.prefix_cache_hits}/${s.prefix_cache_queries} tokens)`);

@@ -146,6 +146,7 @@ export class Frontend {
       outputTokens: served.outputsReceived,
       queueNs: served.firstScheduledNs - served.engineAddNs,
       status,
+      priority: served.spec.priority,
     });
     this.forgetIfDone(served);
   }

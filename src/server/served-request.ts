@@ -27,6 +27,8 @@ export class ServedRequest {
   nextToken(numOutputTokens: number, eosTokenId: number, synthetic: (key: number, position: number) => number): number {
     const planned = this.spec.outputTokens;
     if (planned !== undefined && planned < this.spec.maxTokens && numOutputTokens + 1 === planned) return eosTokenId;
-    return synthetic(this.spec.contentKey, numOutputTokens);
+    // Outputs continue the request's own content after the prompt, so a later turn that quotes
+    // them shares blocks with this request and with nothing else.
+    return synthetic(this.spec.contentKey, this.spec.prompt.length + numOutputTokens);
   }
 }

@@ -1,0 +1,172 @@
+// The KV block pool: vLLM's BlockPool (block_pool.py), spec B.1, B.4 (get_new_blocks,
+// cache_full_blocks), B.5 (touch, free_blocks), B.6 (usage, reset_prefix_cache).
+//
+// Blocks are plain ids; their state lives in typed arrays (ref counts, hashes) so that the pool
+// does no per-block allocation. Prefix-cache hashes are non-negative 53-bit integers
+// (block-hash.ts), so a negative sentinel in a Float64Array marks "no hash".
+
+import { FreeBlockQueue } from './free-block-queue.js';
+
+/** Marks a block without a hash (vLLM's block_hash = None). Real hashes are >= 0. */
+const NO_HASH = -1;
+
+/** Id of the permanent null block (vLLM pops block 0 at construction and never frees it). */
+export const NULL_BLOCK_ID = 0;
+
+export class BlockPool {
+  readonly freeQueue: FreeBlockQueue;
+  private readonly refCnt: Int32Array;
+  private readonly hashes: Float64Array;
+  /**
+   * hash -> the block(s) registered under it. vLLM does not deduplicate (block tables are
+   * append-only, so a block computed twice keeps its id), hence several blocks may share a hash.
+   * A single block is stored as a number; duplicates as an array in insertion order, so lookup
+   * returns the first inserted and evicting one duplicate keeps the key alive for the others.
+   */
+  private readonly cached = new Map<number, number | number[]>();
+
+  constructor(
+    readonly numGpuBlocks: number,
+    readonly enableCaching: boolean,
+  ) {
+    if (!Number.isInteger(numGpuBlocks) || numGpuBlocks < 1) {
+      throw new Error(`internal: numGpuBlocks must be a positive integer, got ${numGpuBlocks}`);
+    }
+    this.refCnt = new Int32Array(numGpuBlocks);
+    this.hashes = new Float64Array(numGpuBlocks).fill(NO_HASH);
+    this.freeQueue = new FreeBlockQueue(numGpuBlocks);
+    // vLLM takes the head (block 0) as the null block; usable blocks are 1..N-1, so the first
+    // allocation gets id 1. Its ref count is not maintained and it never returns to the queue.
+    this.freeQueue.popleft();
+  }
+
+  /** Free blocks, including cached blocks with ref 0 (eviction candidates). */
+  get numFreeBlocks(): number {
+    return this.freeQueue.length;
+  }
+
+  /** Number of distinct hashes in the prefix cache. */
+  get numCachedHashes(): number {
+    return this.cached.size;
+  }
+
+  refCount(id: number): number {
+    return this.refCnt[id]!;
+  }
+
+  /** The block's hash, or null if it has none. */
+  blockHash(id: number): number | null {
+    const h = this.hashes[id]!;
+    return h === NO_HASH ? null : h;
+  }
+
+  /** The first-registered block with this hash, or undefined on a miss. */
+  getCachedBlock(hash: number): number | undefined {
+    const entry = this.cached.get(hash);
+    if (entry === undefined) return undefined;
+    return typeof entry === 'number' ? entry : entry[0];
+  }
+
+  /**
+   * Pop `k` blocks from the free-queue head, evicting their hashes (lazy eviction: a freed block
+   * keeps its hash until it is reused), and give each ref count 1.
+   */
+  getNewBlocks(k: number): number[] {
+    const ids = this.freeQueue.popleftN(k);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (this.hashes[id] !== NO_HASH) this.evictCachedBlock(id);
+      this.refCnt[id] = 1;
+    }
+    return ids;
+  }
+
+  /** A prefix-cache hit takes a reference: a free (ref 0) block leaves the free queue. */
+  touch(ids: readonly number[]): void {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id === NULL_BLOCK_ID) continue;
+      if (this.refCnt[id] === 0) this.freeQueue.remove(id);
+      this.refCnt[id]!++;
+    }
+  }
+
+  /** Drop one reference; at 0 the block goes to the queue tail (keeping its hash). */
+  freeBlock(id: number): void {
+    if (id === NULL_BLOCK_ID) return;
+    const ref = this.refCnt[id]!;
+    if (ref <= 0) throw new Error(`internal: block ${id} freed with ref count ${ref}`);
+    this.refCnt[id] = ref - 1;
+    if (ref === 1) this.freeQueue.append(id);
+  }
+
+  /** Free blocks in eviction order: the first one reaching ref 0 is evicted first. */
+  freeBlocks(ids: readonly number[]): void {
+    for (let i = 0; i < ids.length; i++) this.freeBlock(ids[i]!);
+  }
+
+  /**
+   * Register `blocks[numCachedBlocks..numFullBlocks-1]` under `blockHashes` of the same index
+   * (the request's chained full-block hashes). Called at allocation, so blocks being computed
+   * this step are already hittable by later requests in the same step (spec B.4).
+   */
+  cacheFullBlocks(
+    blocks: readonly number[],
+    blockHashes: readonly number[],
+    numCachedBlocks: number,
+    numFullBlocks: number,
+  ): void {
+    if (numFullBlocks > blocks.length || numFullBlocks > blockHashes.length) {
+      throw new Error(
+        `internal: cacheFullBlocks(${numCachedBlocks}..${numFullBlocks}) with ${blocks.length} blocks ` +
+          `and ${blockHashes.length} hashes`,
+      );
+    }
+    for (let i = numCachedBlocks; i < numFullBlocks; i++) {
+      const id = blocks[i]!;
+      if (id === NULL_BLOCK_ID) continue;
+      if (this.hashes[id] !== NO_HASH) throw new Error(`internal: block ${id} is already cached`);
+      const hash = blockHashes[i]!;
+      this.hashes[id] = hash;
+      const entry = this.cached.get(hash);
+      if (entry === undefined) this.cached.set(hash, id);
+      else if (typeof entry === 'number') this.cached.set(hash, [entry, id]);
+      else entry.push(id);
+    }
+  }
+
+  /** Fraction of usable blocks in use; evictable cached blocks count as free. */
+  usage(): number {
+    const total = this.numGpuBlocks - 1;
+    return total === 0 ? 0 : 1 - this.freeQueue.length / total;
+  }
+
+  /** Clear the prefix cache; succeeds only if every usable block is free (only the null block is used). */
+  resetPrefixCache(): boolean {
+    if (this.numGpuBlocks - this.freeQueue.length !== 1) return false;
+    this.cached.clear();
+    this.hashes.fill(NO_HASH);
+    return true;
+  }
+
+  /** Visit every (hash, block) registration; for invariant checks. */
+  forEachCached(visit: (hash: number, id: number) => void): void {
+    for (const [hash, entry] of this.cached) {
+      if (typeof entry === 'number') visit(hash, entry);
+      else for (const id of entry) visit(hash, id);
+    }
+  }
+
+  private evictCachedBlock(id: number): void {
+    const hash = this.hashes[id]!;
+    this.hashes[id] = NO_HASH;
+    const entry = this.cached.get(hash);
+    if (entry === id) {
+      this.cached.delete(hash);
+    } else if (Array.isArray(entry)) {
+      const at = entry.indexOf(id);
+      if (at >= 0) entry.splice(at, 1);
+      if (entry.length === 0) this.cached.delete(hash);
+    }
+  }
+}

@@ -1,0 +1,289 @@
+// The KV cache manager: vLLM's KVCacheManager with one full-attention group (kv_cache_manager.py,
+// single_type_kv_cache_manager.py, the unitary / no-prefix-cache coordinators), spec B.3-B.6.
+// It owns the block pool and each request's block table, and answers the scheduler's two
+// questions: "how much of this request is already cached?" and "can it get slots for n tokens?".
+
+import { BlockPool } from './block-pool.js';
+import {
+  emptyPrefixCacheStats,
+  emptyPrefixCacheStatsUpdate,
+  recordPrefixCacheLookup,
+  type PrefixCacheStats,
+  type PrefixCacheStatsUpdate,
+} from './caching-metrics.js';
+import type { KvRequestView } from './kv-request.js';
+
+export interface KvCacheManagerOptions {
+  /** Blocks in the pool, including the null block 0 (so numGpuBlocks - 1 are usable). */
+  readonly numGpuBlocks: number;
+  /** Tokens per block. */
+  readonly blockSize: number;
+  /** Slots are never allocated past this many tokens. */
+  readonly maxModelLen: number;
+  readonly enablePrefixCaching: boolean;
+}
+
+/** A prefix-cache lookup result: the hit blocks (in order) and the tokens they cover. */
+export interface ComputedBlocks {
+  readonly blocks: readonly number[];
+  readonly numHitTokens: number;
+}
+
+/**
+ * Shared, frozen "no blocks" result. Returned for allocations that need no new block (every
+ * decode step that stays inside its last block), so the hot path allocates nothing.
+ */
+export const EMPTY_BLOCK_IDS: readonly number[] = Object.freeze([]);
+
+const NO_HITS: ComputedBlocks = Object.freeze({ blocks: EMPTY_BLOCK_IDS, numHitTokens: 0 });
+
+/** vLLM's req_to_blocks[rid] plus num_cached_block[rid] for one request. */
+interface RequestTable {
+  readonly blocks: number[];
+  /** Leading blocks of `blocks` already registered in the prefix cache. */
+  numCached: number;
+}
+
+export class KvCacheManager {
+  readonly blockSize: number;
+  readonly maxModelLen: number;
+  readonly enablePrefixCaching: boolean;
+  private readonly pool: BlockPool;
+  // Insertion ordered, like vLLM's dicts; presence means "already admitted" (B.4's tracked case).
+  private readonly tables = new Map<number, RequestTable>();
+  private readonly statsTotal: PrefixCacheStats = emptyPrefixCacheStats();
+  private statsInterval: PrefixCacheStatsUpdate = emptyPrefixCacheStatsUpdate();
+
+  constructor(options: KvCacheManagerOptions) {
+    const { numGpuBlocks, blockSize, maxModelLen, enablePrefixCaching } = options;
+    if (!Number.isInteger(blockSize) || blockSize < 1) {
+      throw new Error(`internal: blockSize must be a positive integer, got ${blockSize}`);
+    }
+    if (!Number.isInteger(maxModelLen) || maxModelLen < 1) {
+      throw new Error(`internal: maxModelLen must be a positive integer, got ${maxModelLen}`);
+    }
+    this.blockSize = blockSize;
+    this.maxModelLen = maxModelLen;
+    this.enablePrefixCaching = enablePrefixCaching;
+    this.pool = new BlockPool(numGpuBlocks, enablePrefixCaching);
+  }
+
+  /**
+   * Longest chain of cached full blocks of `req`, capped at floor((numTokens-1)/B) blocks so the
+   * last token is always recomputed (its logits are needed). Records stats on every call, so a
+   * head-of-line request that stays blocked is counted again each step (spec E.5).
+   */
+  getComputedBlocks(req: KvRequestView): ComputedBlocks {
+    if (!this.enablePrefixCaching || req.skipReadingPrefixCache) return NO_HITS;
+    const maxBlocks = Math.min(Math.floor((req.numTokens - 1) / this.blockSize), req.blockHashes.length);
+    let hits: number[] | undefined;
+    for (let i = 0; i < maxBlocks; i++) {
+      const id = this.pool.getCachedBlock(req.blockHashes[i]!);
+      if (id === undefined) break;
+      (hits ??= []).push(id);
+    }
+    const numHitTokens = hits === undefined ? 0 : hits.length * this.blockSize;
+    const preempted = req.numPreemptions > 0;
+    recordPrefixCacheLookup(this.statsTotal, req.numTokens, numHitTokens, preempted);
+    recordPrefixCacheLookup(this.statsInterval, req.numTokens, numHitTokens, preempted);
+    return hits === undefined ? NO_HITS : { blocks: hits, numHitTokens };
+  }
+
+  /**
+   * Make room for `numNewTokens` more tokens (plus `numLookaheadTokens` speculative slots) after
+   * `req.numComputedTokens + numHitTokens`. On a request's first admission, `hitBlocks` (from
+   * getComputedBlocks) are touched and become the head of its table. Returns the newly popped
+   * block ids, or null, with no side effects at all, if the free queue is too short. Evictable
+   * hit blocks (ref 0) sit in the free queue, so taking them uses free capacity too.
+   */
+  allocateSlots(
+    req: KvRequestView,
+    numNewTokens: number,
+    numHitTokens = 0,
+    hitBlocks: readonly number[] = EMPTY_BLOCK_IDS,
+    numLookaheadTokens = 0,
+  ): readonly number[] | null {
+    const B = this.blockSize;
+    const numComputed = Math.min(req.numComputedTokens + numHitTokens, this.maxModelLen);
+    const numSlots = Math.min(numComputed + numNewTokens + numLookaheadTokens, this.maxModelLen);
+    const required = Math.ceil(numSlots / B);
+    let table = this.tables.get(req.index);
+
+    let toAllocate: number;
+    if (table !== undefined) {
+      // A running request never gets new prefix hits (vLLM asserts this).
+      if (hitBlocks.length > 0) {
+        throw new Error(`internal: allocateSlots: request ${req.index} is already admitted but got hit blocks`);
+      }
+      toAllocate = Math.max(required - table.blocks.length, 0);
+    } else {
+      if (hitBlocks.length > 0 && !this.enablePrefixCaching) {
+        throw new Error('internal: allocateSlots: hit blocks with prefix caching disabled');
+      }
+      toAllocate = Math.max(required - hitBlocks.length, 0);
+      for (let i = 0; i < hitBlocks.length; i++) if (this.pool.refCount(hitBlocks[i]!) === 0) toAllocate++;
+    }
+    if (toAllocate > this.pool.numFreeBlocks) return null;
+
+    if (table === undefined) {
+      // Touch first so the popped blocks below can never be the hit blocks themselves.
+      this.pool.touch(hitBlocks);
+      table = { blocks: hitBlocks.slice(), numCached: hitBlocks.length };
+      this.tables.set(req.index, table);
+    }
+
+    let newBlocks = EMPTY_BLOCK_IDS;
+    const numNewBlocks = required - table.blocks.length;
+    if (numNewBlocks > 0) {
+      const popped = this.pool.getNewBlocks(numNewBlocks);
+      for (let i = 0; i < popped.length; i++) table.blocks.push(popped[i]!);
+      newBlocks = popped;
+    }
+
+    // Register blocks that become full with this step's tokens now, not after the forward pass,
+    // so later requests in the same schedule() call can hit them. Capped at numTokens so slots
+    // for lookahead (unverified) tokens are never cached.
+    if (this.enablePrefixCaching) {
+      this.cacheBlocks(req, table, Math.min(numComputed + numNewTokens, req.numTokens));
+    }
+    return newBlocks;
+  }
+
+  /** Release the request's blocks tail first, so its deepest blocks are evicted first (spec B.5). */
+  free(req: KvRequestView): void {
+    this.freeIndex(req.index);
+  }
+
+  /** `free` by request index. Unknown indices are ignored, as vLLM ignores unknown ids. */
+  freeIndex(reqIndex: number): void {
+    const table = this.tables.get(reqIndex);
+    if (table === undefined) return;
+    this.tables.delete(reqIndex);
+    const blocks = table.blocks;
+    for (let i = blocks.length - 1; i >= 0; i--) this.pool.freeBlock(blocks[i]!);
+  }
+
+  numAllocatedBlocks(reqIndex: number): number {
+    return this.tables.get(reqIndex)?.blocks.length ?? 0;
+  }
+
+  /** Leading blocks of the request registered in the prefix cache (kv.blocks_cached_gpu). */
+  numCachedBlocks(reqIndex: number): number {
+    return this.tables.get(reqIndex)?.numCached ?? 0;
+  }
+
+  /** The request's block table (empty when it has none). Read-only view for tests and snapshots. */
+  blockIds(reqIndex: number): readonly number[] {
+    return this.tables.get(reqIndex)?.blocks ?? EMPTY_BLOCK_IDS;
+  }
+
+  get numFreeBlocks(): number {
+    return this.pool.numFreeBlocks;
+  }
+
+  get numUsableBlocks(): number {
+    return this.pool.numGpuBlocks - 1;
+  }
+
+  /** Number of distinct hashes in the prefix cache. */
+  get numCachedHashes(): number {
+    return this.pool.numCachedHashes;
+  }
+
+  /** 1 - free/(numGpuBlocks-1); 0 when there are no usable blocks. */
+  usage(): number {
+    return this.pool.usage();
+  }
+
+  /** Clear the prefix cache; false (and nothing changes) while any request holds blocks. */
+  resetPrefixCache(): boolean {
+    if (!this.pool.resetPrefixCache()) return false;
+    this.statsInterval.reset = true;
+    return true;
+  }
+
+  /** Cumulative lookup counters since construction. */
+  get prefixCacheStats(): Readonly<PrefixCacheStats> {
+    return this.statsTotal;
+  }
+
+  /** The counters since the previous call, then restart them (vLLM's make_prefix_cache_stats). */
+  makePrefixCacheStats(): PrefixCacheStatsUpdate {
+    const out = this.statsInterval;
+    this.statsInterval = emptyPrefixCacheStatsUpdate();
+    return out;
+  }
+
+  /** Free-queue contents, head first (allocates; for tests and debugging). */
+  freeQueueIds(): number[] {
+    return this.pool.freeQueue.toArray();
+  }
+
+  blockRefCount(id: number): number | undefined {
+    return id >= 0 && id < this.pool.numGpuBlocks ? this.pool.refCount(id) : undefined;
+  }
+
+  blockHash(id: number): number | null {
+    return id >= 0 && id < this.pool.numGpuBlocks ? this.pool.blockHash(id) : null;
+  }
+
+  /**
+   * Check KV block conservation; throws Error('internal: ...') on any breach. Every usable block
+   * is either in the free queue with ref 0, or out of it with ref equal to the number of request
+   * tables holding it; the queue length equals the number of ref-0 usable blocks; and the hash map
+   * and per-block hashes agree. O(blocks + table entries); for tests and debug runs.
+   */
+  checkInvariants(): void {
+    const n = this.pool.numGpuBlocks;
+    const queue = this.pool.freeQueue;
+    queue.checkInvariants();
+    const holders = new Int32Array(n);
+    for (const [index, table] of this.tables) {
+      if (table.numCached > table.blocks.length) {
+        throw new Error(`internal: request ${index} has ${table.numCached} cached of ${table.blocks.length} blocks`);
+      }
+      for (const id of table.blocks) {
+        if (id <= 0 || id >= n) throw new Error(`internal: request ${index} holds invalid block ${id}`);
+        holders[id]!++;
+      }
+    }
+    if (queue.contains(0)) throw new Error('internal: the null block is in the free queue');
+    let refZero = 0;
+    for (let id = 1; id < n; id++) {
+      const ref = this.pool.refCount(id);
+      if (queue.contains(id)) {
+        if (ref !== 0 || holders[id] !== 0) {
+          throw new Error(`internal: free block ${id} has ref ${ref} and ${holders[id]} holders`);
+        }
+      } else if (ref <= 0 || ref !== holders[id]) {
+        throw new Error(`internal: block ${id} is out of the free queue with ref ${ref} but ${holders[id]} holders`);
+      }
+      if (ref === 0) refZero++;
+    }
+    if (queue.length !== refZero) {
+      throw new Error(`internal: free queue length ${queue.length} != ${refZero} blocks with ref 0`);
+    }
+    let registrations = 0;
+    this.pool.forEachCached((hash, id) => {
+      registrations++;
+      if (this.pool.blockHash(id) !== hash) throw new Error(`internal: cache maps a hash to block ${id} with another hash`);
+    });
+    let hashed = 0;
+    for (let id = 0; id < n; id++) if (this.pool.blockHash(id) !== null) hashed++;
+    if (hashed !== registrations) {
+      throw new Error(`internal: ${hashed} hashed blocks but ${registrations} cache registrations`);
+    }
+  }
+
+  private cacheBlocks(req: KvRequestView, table: RequestTable, numTokens: number): void {
+    const numFull = Math.floor(numTokens / this.blockSize);
+    if (numFull <= table.numCached) return;
+    if (req.blockHashes.length < numFull) {
+      throw new Error(
+        `internal: request ${req.index} has ${req.blockHashes.length} block hashes but ${numFull} full blocks`,
+      );
+    }
+    this.pool.cacheFullBlocks(table.blocks, req.blockHashes, table.numCached, numFull);
+    table.numCached = numFull;
+  }
+}

@@ -1,0 +1,185 @@
+// KvCacheManager rules not covered row-by-row in prefix-caching.test.ts: lookahead (row 28,
+// test_allocate_with_lookahead), the hit cap (B.3), max_model_len cap and tracked requests (B.4),
+// stats (B.3/B.6), same-step dedup (B.4), the allocation-free decode path, and conservation.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { EMPTY_BLOCK_IDS, KvCacheManager } from '../../src/kv/kv-cache-manager.js';
+import { FakeRequest, makeRequest, range, repeat } from './helpers.js';
+
+describe('row 28: test_allocate_with_lookahead (B=4, NB=10, MML=100)', () => {
+  it.each([
+    { numNew: 3, lookahead: 2, blocks: 2 }, // ceil(5/4)
+    { numNew: 3, lookahead: 4, blocks: 2 }, // ceil(7/4)
+  ])('$numNew new + $lookahead lookahead tokens take $blocks blocks', ({ numNew, lookahead, blocks }) => {
+    const m = new KvCacheManager({ numGpuBlocks: 10, blockSize: 4, maxModelLen: 100, enablePrefixCaching: true });
+    const req = makeRequest(0, [], 4);
+    expect(m.allocateSlots(req, numNew, 0, [], lookahead)).toHaveLength(blocks);
+    expect(m.numCachedBlocks(0)).toBe(0); // nothing past numTokens is ever cached
+  });
+});
+
+describe('allocateSlots', () => {
+  it('never allocates slots past maxModelLen, lookahead included', () => {
+    const m = new KvCacheManager({ numGpuBlocks: 10, blockSize: 16, maxModelLen: 20, enablePrefixCaching: true });
+    const req = makeRequest(0, range(0, 20), 16);
+    expect(m.allocateSlots(req, 20, 0, [], 10)).toEqual([1, 2]); // min(30, 20) = 20 slots
+  });
+
+  it('a running decode that stays in its last block returns the shared frozen empty array', () => {
+    const m = new KvCacheManager({ numGpuBlocks: 10, blockSize: 16, maxModelLen: 100, enablePrefixCaching: true });
+    const req = makeRequest(0, range(0, 20), 16);
+    expect(m.allocateSlots(req, 20)).toEqual([1, 2]);
+    req.numComputedTokens = 20;
+    req.append(7);
+    const result = m.allocateSlots(req, 1);
+    expect(result).toBe(EMPTY_BLOCK_IDS);
+    expect(Object.isFrozen(result)).toBe(true);
+    expect(result).toHaveLength(0);
+  });
+
+  it('counts an evictable hit against free capacity, but not a hit block in use', () => {
+    const m = new KvCacheManager({ numGpuBlocks: 4, blockSize: 4, maxModelLen: 100, enablePrefixCaching: true });
+    const a = makeRequest(0, range(0, 8), 4);
+    expect(m.allocateSlots(a, 8)).toEqual([1, 2]);
+    // b shares a's first block while a still holds it: ref 2, not evictable.
+    const b = makeRequest(1, [...range(0, 4), 50, 51, 52, 53], 4);
+    const hitB = m.getComputedBlocks(b);
+    expect(hitB.blocks).toEqual([1]);
+    expect(m.allocateSlots(b, 4, 4, hitB.blocks)).toEqual([3]); // 1 new block, 1 free: fits
+    expect(m.numFreeBlocks).toBe(0);
+    m.free(a); // block 2 (ref 0) returns; block 1 stays with b
+    m.free(b); // 3 then 1 return
+    expect(m.freeQueueIds()).toEqual([2, 3, 1]);
+    // c hits [1, 2] (both evictable) and needs 1 more: 1 + 2 evictable = 3 <= 3 free.
+    const c = makeRequest(2, range(0, 9), 4);
+    const hitC = m.getComputedBlocks(c);
+    expect(hitC).toEqual({ blocks: [1, 2], numHitTokens: 8 });
+    expect(m.allocateSlots(c, 1, 8, hitC.blocks)).toEqual([3]);
+    m.checkInvariants();
+  });
+
+  it('rejects hit blocks for a request that is already admitted', () => {
+    const m = new KvCacheManager({ numGpuBlocks: 4, blockSize: 4, maxModelLen: 100, enablePrefixCaching: true });
+    const a = makeRequest(0, range(0, 8), 4);
+    m.allocateSlots(a, 8);
+    expect(() => m.allocateSlots(a, 1, 4, [1])).toThrow(/internal/);
+  });
+
+  it('registers blocks at allocation, so a later request in the same step hits them (same-step dedup)', () => {
+    const m = new KvCacheManager({ numGpuBlocks: 20, blockSize: 16, maxModelLen: 1000, enablePrefixCaching: true });
+    const prompt = range(0, 100);
+    const r0 = makeRequest(0, prompt, 16);
+    const r1 = makeRequest(1, prompt, 16);
+    expect(m.getComputedBlocks(r0).numHitTokens).toBe(0);
+    expect(m.allocateSlots(r0, 100)).toHaveLength(7);
+    const hit = m.getComputedBlocks(r1);
+    expect(hit.numHitTokens).toBe(96);
+    expect(hit.blocks).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('a chunked prefill registers only the blocks its chunk completes', () => {
+    const m = new KvCacheManager({ numGpuBlocks: 20, blockSize: 16, maxModelLen: 1000, enablePrefixCaching: true });
+    const r = makeRequest(0, range(0, 80), 16);
+    expect(m.allocateSlots(r, 20)).toEqual([1, 2]);
+    expect(m.numCachedBlocks(0)).toBe(1);
+    r.numComputedTokens = 20;
+    expect(m.allocateSlots(r, 40)).toEqual([3, 4]);
+    expect(m.numCachedBlocks(0)).toBe(3);
+    expect(m.blockHash(4)).toBeNull();
+  });
+
+  it('free of an unknown request is a no-op', () => {
+    const m = new KvCacheManager({ numGpuBlocks: 4, blockSize: 4, maxModelLen: 100, enablePrefixCaching: true });
+    m.free(makeRequest(9, [1], 4));
+    expect(m.numFreeBlocks).toBe(3);
+    expect(m.blockIds(9)).toEqual([]);
+    expect(m.numCachedBlocks(9)).toBe(0);
+  });
+});
+
+describe('getComputedBlocks', () => {
+  it.each([
+    { tokens: 32, cachedBlocks: 2, hitTokens: 16 }, // block-aligned: the whole last block is recomputed
+    { tokens: 33, cachedBlocks: 2, hitTokens: 32 },
+    { tokens: 17, cachedBlocks: 2, hitTokens: 16 },
+    { tokens: 16, cachedBlocks: 2, hitTokens: 0 },
+  ])('caps hits at floor((numTokens-1)/B) blocks: $tokens tokens hit $hitTokens', ({ tokens, cachedBlocks, hitTokens }) => {
+    const m = new KvCacheManager({ numGpuBlocks: 10, blockSize: 16, maxModelLen: 100, enablePrefixCaching: true });
+    const seed = makeRequest(0, range(0, 16 * cachedBlocks), 16);
+    m.allocateSlots(seed, 16 * cachedBlocks);
+    expect(m.getComputedBlocks(makeRequest(1, range(0, tokens), 16)).numHitTokens).toBe(hitTokens);
+  });
+
+  it('records stats on every lookup, preempted requests apart', () => {
+    const m = new KvCacheManager({ numGpuBlocks: 10, blockSize: 16, maxModelLen: 100, enablePrefixCaching: true });
+    const a = makeRequest(0, range(0, 40), 16);
+    m.getComputedBlocks(a); // 40 queried, 0 hits
+    m.allocateSlots(a, 40);
+    const b = makeRequest(1, range(0, 40), 16);
+    m.getComputedBlocks(b); // 40 queried, 32 hits
+    b.preempt();
+    m.getComputedBlocks(b);
+    m.getComputedBlocks(b); // a blocked head request is counted again
+    m.getComputedBlocks(makeRequest(2, range(0, 40), 16, { skipReadingPrefixCache: true }));
+    const expected = { requests: 2, queries: 80, hits: 32, preemptedRequests: 2, preemptedQueries: 80, preemptedHits: 64 };
+    expect({ ...m.prefixCacheStats }).toEqual(expected);
+    expect(m.makePrefixCacheStats()).toEqual({ ...expected, reset: false });
+    expect(m.makePrefixCacheStats().requests).toBe(0); // interval restarted
+    expect(m.prefixCacheStats.requests).toBe(2); // cumulative kept
+  });
+});
+
+describe('conservation under random workloads', () => {
+  type Op = { kind: 'admit' | 'step' | 'free' | 'preempt'; pick: number; len: number; prefix: number };
+  const op = fc.record({
+    kind: fc.constantFrom('admit', 'step', 'free', 'preempt'),
+    pick: fc.nat(50),
+    len: fc.integer({ min: 1, max: 70 }),
+    prefix: fc.nat(3),
+  }) as fc.Arbitrary<Op>;
+
+  it('checkInvariants holds after every operation, and frees restore the pool', () => {
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(op, { maxLength: 80 }), (caching, ops) => {
+        const B = 8;
+        const m = new KvCacheManager({ numGpuBlocks: 24, blockSize: B, maxModelLen: 120, enablePrefixCaching: caching });
+        const live: FakeRequest[] = [];
+        let next = 0;
+        for (const o of ops) {
+          const target = live.length > 0 ? live[o.pick % live.length]! : undefined;
+          if (o.kind === 'admit') {
+            // A few shared prefixes so hits, duplicates and evictions all happen.
+            const req = makeRequest(next++, [...repeat(o.prefix, 20), ...range(1000 * next, 1000 * next + o.len)], B);
+            const hit = m.getComputedBlocks(req);
+            const blocks = m.allocateSlots(req, req.numTokens - hit.numHitTokens, hit.numHitTokens, hit.blocks);
+            if (blocks !== null) {
+              req.numComputedTokens = req.numTokens;
+              live.push(req);
+            } else {
+              expect(m.numAllocatedBlocks(req.index)).toBe(0);
+            }
+          } else if (o.kind === 'step' && target !== undefined) {
+            // One decode step: the sampled token joins the request, then its slot is allocated.
+            target.append(o.len);
+            const before = [...m.blockIds(target.index)];
+            const numNew = target.numTokens - target.numComputedTokens;
+            if (m.allocateSlots(target, numNew) !== null) target.numComputedTokens = target.numTokens;
+            else expect(m.blockIds(target.index)).toEqual(before); // failure has no side effects
+          } else if (target !== undefined) {
+            m.free(target);
+            live.splice(live.indexOf(target), 1);
+            if (o.kind === 'preempt') target.preempt();
+          }
+          m.checkInvariants();
+          const held = new Set(live.flatMap((r) => [...m.blockIds(r.index)]));
+          expect(m.numFreeBlocks + held.size).toBe(m.numUsableBlocks);
+        }
+        for (const r of live) m.free(r);
+        m.checkInvariants();
+        expect(m.numFreeBlocks).toBe(m.numUsableBlocks);
+        expect(m.usage()).toBe(0);
+      }),
+      { seed: 20240611, numRuns: 200 },
+    );
+  });
+});
