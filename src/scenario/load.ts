@@ -176,7 +176,10 @@ function messageOf(issue: z.core.$ZodIssue, found: unknown): string {
     case 'invalid_union':
       return `expected one of the accepted forms, found ${describeValue(found)}`;
     case 'custom':
-      return issue.message;
+      // Messages that say what was expected also say what was found.
+      return issue.message.startsWith('expected') && !issue.message.includes('found')
+        ? `${issue.message}, found ${describeValue(found)}`
+        : issue.message;
     default:
       return `${issue.message}, found ${describeValue(found)}`;
   }

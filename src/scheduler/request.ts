@@ -62,8 +62,10 @@ export class SimRequest implements KvRequestView {
 
   /** Hashes of the full blocks of prompt + outputs, chained (spec B.2). Empty without caching. */
   readonly blockHashes: number[] = [];
-  private tokens: Int32Array;
-  private length: number;
+  /** The prompt is shared with the workload's RequestSpec, never copied. */
+  private readonly prompt: Int32Array;
+  private outputs: Int32Array;
+  private numOutputs = 0;
   private readonly blockSize: number;
 
   constructor(init: SimRequestInit, blockSize: number, hashBlocks: boolean) {
@@ -80,39 +82,41 @@ export class SimRequest implements KvRequestView {
     this.traced = init.traced ?? false;
     this.skipReadingPrefixCache = init.skipReadingPrefixCache ?? false;
     this.blockSize = hashBlocks ? blockSize : 0;
-    this.tokens = new Int32Array(init.prompt.length + Math.max(init.maxTokens, 1));
-    this.tokens.set(init.prompt);
-    this.length = init.prompt.length;
+    this.prompt = init.prompt;
+    this.outputs = new Int32Array(Math.min(Math.max(init.maxTokens, 1), 4096));
     this.extendBlockHashes();
   }
 
   get numTokens(): number {
-    return this.length;
+    return this.numPromptTokens + this.numOutputs;
   }
 
   get numOutputTokens(): number {
-    return this.length - this.numPromptTokens;
+    return this.numOutputs;
   }
 
   get lastToken(): number {
-    return this.tokens[this.length - 1]!;
+    return this.numOutputs > 0 ? this.outputs[this.numOutputs - 1]! : this.prompt[this.numPromptTokens - 1]!;
   }
 
   outputTokenIds(): Int32Array {
-    return this.tokens.slice(this.numPromptTokens, this.length);
+    return this.outputs.slice(0, this.numOutputs);
   }
 
   allTokenIds(): Int32Array {
-    return this.tokens.slice(0, this.length);
+    const all = new Int32Array(this.numTokens);
+    all.set(this.prompt);
+    all.set(this.outputs.subarray(0, this.numOutputs), this.numPromptTokens);
+    return all;
   }
 
   appendOutputToken(token: number): void {
-    if (this.length === this.tokens.length) {
-      const grown = new Int32Array(this.tokens.length * 2);
-      grown.set(this.tokens);
-      this.tokens = grown;
+    if (this.numOutputs === this.outputs.length) {
+      const grown = new Int32Array(this.outputs.length * 2);
+      grown.set(this.outputs);
+      this.outputs = grown;
     }
-    this.tokens[this.length++] = token;
+    this.outputs[this.numOutputs++] = token;
     this.extendBlockHashes();
   }
 
@@ -121,10 +125,25 @@ export class SimRequest implements KvRequestView {
     const size = this.blockSize;
     if (size === 0) return;
     const hashes = this.blockHashes;
-    while ((hashes.length + 1) * size <= this.length) {
+    const promptLength = this.numPromptTokens;
+    while ((hashes.length + 1) * size <= this.numTokens) {
       const start = hashes.length * size;
+      const end = start + size;
       const parent = hashes.length === 0 ? NONE_HASH : hashes[hashes.length - 1]!;
-      hashes.push(hashBlock(parent, this.tokens, start, start + size));
+      let hash: number;
+      if (end <= promptLength) hash = hashBlock(parent, this.prompt, start, end);
+      else if (start >= promptLength) hash = hashBlock(parent, this.outputs, start - promptLength, end - promptLength);
+      else hash = hashBlock(parent, this.straddlingBlock(start, end), 0, size);
+      hashes.push(hash);
     }
+  }
+
+  /** The one block that holds both prompt and output tokens, assembled for hashing. */
+  private straddlingBlock(start: number, end: number): Int32Array {
+    const block = new Int32Array(end - start);
+    const fromPrompt = this.numPromptTokens - start;
+    block.set(this.prompt.subarray(start), 0);
+    block.set(this.outputs.subarray(0, end - start - fromPrompt), fromPrompt);
+    return block;
   }
 }

@@ -343,11 +343,18 @@ export class Scheduler {
       const hadOutputs = request.numOutputTokens > 0;
       let stopStatus: RequestStatus | undefined;
       let appended = 0;
-      for (const token of typeof sampled === 'number' ? [sampled] : sampled) {
-        request.appendOutputToken(token);
-        appended++;
+      if (typeof sampled === 'number') {
+        // The usual case (no speculative decoding): one token, no array.
+        request.appendOutputToken(sampled);
+        appended = 1;
         stopStatus = checkStop(request, this.config.maxModelLen);
-        if (stopStatus !== undefined) break;
+      } else {
+        for (const token of sampled) {
+          request.appendOutputToken(token);
+          appended++;
+          stopStatus = checkStop(request, this.config.maxModelLen);
+          if (stopStatus !== undefined) break;
+        }
       }
       if (!hadOutputs && appended > 0 && !request.firstTokenSeen) {
         request.firstTokenSeen = true;
