@@ -29,10 +29,11 @@ export async function runCommand(file: string, options: Record<string, unknown>)
   const maxSimTimeNs = parseMaxSimTime(options.maxSimTime);
   const { config } = loadScenario(file, (options.set as string[] | undefined) ?? []);
   const effectiveSeed = seed ?? config.seed;
-  const trace = createCliTraceRecorder(config, effectiveSeed, {
+  const { recorder: trace, notes } = createCliTraceRecorder(config, effectiveSeed, {
     traceOut: options.traceOut as string | undefined,
     otlpEndpoint: options.otlpEndpoint as string | undefined,
   });
+  for (const note of notes) process.stderr.write(`simtrace: ${note}\n`);
   const wallStart = process.hrtime.bigint();
   const result = await runSimulation(config, {
     seed: effectiveSeed,

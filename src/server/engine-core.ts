@@ -10,7 +10,7 @@ import { SimRequest } from '../scheduler/request.js';
 import { Scheduler, type SchedulerListener } from '../scheduler/scheduler.js';
 import type { SchedulerOutput, StepSampler } from '../scheduler/scheduler-output.js';
 import { createStepTimeModel, schedulerTimeNs, type StepTimeModel } from '../timing/step-time.js';
-import type { TraceRecorder } from '../trace/records.js';
+import type { StepRecord, TraceRecorder } from '../trace/records.js';
 import { EOS_TOKEN_ID, syntheticToken } from '../workload/tokens.js';
 import { PRIORITY, type SimEvent } from './events.js';
 import type { Frontend } from './frontend.js';
@@ -97,18 +97,24 @@ export class EngineCore {
       numWaiting: output.numWaiting,
     });
     if (this.stepTracing) {
-      this.trace!.step({
+      // Emitted at the end of schedule()'s own time, as an event, so the recorder hears of
+      // everything in virtual-time order (a client may receive output in the meantime).
+      this.calendar.schedule(tEmit, PRIORITY.STEP_TRACE, { kind: 'step-trace', record: {
         step: output.step,
         timeNs: tEmit,
         ...(output.sampledSummary
           ? { summary: { ...output.batch, tsStartNs: nowNs, tsEndNs: tEmit, durationUs: Math.floor(schedNs / 1000) } }
           : {}),
         ...(output.snapshots !== undefined ? { snapshots: output.snapshots } : {}),
-      });
+      } });
     }
     if (this.checkInvariants) scheduler.checkInvariants();
     const forwardNs = output.totalScheduledTokens > 0 ? this.stepTime.forwardNs(output.shape) : 0;
     this.calendar.schedule(tEmit + forwardNs, PRIORITY.STEP_END, { kind: 'step-end', output });
+  }
+
+  traceStep(record: StepRecord): void {
+    this.trace!.step(record);
   }
 
   stepEnd(output: SchedulerOutput, nowNs: number): void {

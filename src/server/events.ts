@@ -1,9 +1,12 @@
 // The simulation's event kinds and their named priorities: at equal virtual time, events run in
 // this order (then in the order they were scheduled).
 import type { RequestOutput, SchedulerOutput } from '../scheduler/scheduler-output.js';
+import type { StepRecord } from '../trace/records.js';
 import type { RequestSpec } from '../workload/request-spec.js';
 
 export const PRIORITY = {
+  /** The step events of a step whose schedule() began earlier, at their emission time. */
+  STEP_TRACE: -1,
   /** Engine outputs reach the client. */
   FRONTEND_OUTPUT: 0,
   /** The API server receives a request. */
@@ -23,5 +26,6 @@ export type SimEvent =
   | { readonly kind: 'client-abort'; readonly index: number }
   | { readonly kind: 'engine-input'; readonly input: 'add' | 'abort'; readonly index: number }
   | { readonly kind: 'step-begin' }
+  | { readonly kind: 'step-trace'; readonly record: StepRecord }
   | { readonly kind: 'step-end'; readonly output: SchedulerOutput }
   | { readonly kind: 'frontend-output'; readonly outputs: readonly RequestOutput[] };

@@ -48,7 +48,8 @@ export class Frontend {
     // Draw ids and the sampling decision for every request, so neither depends on the other.
     const base = spec.id ?? `${hex32(this.ids)}${hex32(this.ids)}${hex32(this.ids)}${hex32(this.ids)}`;
     const apiRequestId = `${spec.endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${base}`;
-    const engineRequestId = `${apiRequestId}-${hex32(this.ids)}`;
+    // vLLM's engine id appends 8 random hex chars; completions first append the prompt index.
+    const engineRequestId = `${apiRequestId}${spec.endpoint === 'chat' ? '' : '-0'}-${hex32(this.ids)}`;
     const u = this.journeySampling.next();
     const { enableJourneyTracing, journeyTracingSampleRate } = this.config.observability;
     if (spec.prompt.length + spec.maxTokens > this.config.engine.maxModelLen) {
@@ -70,6 +71,9 @@ export class Frontend {
           model: this.config.modelName,
           promptTokens: spec.prompt.length,
           maxTokens: spec.maxTokens,
+          // vLLM's SamplingParams defaults, which its API span reports when a client sets none.
+          temperature: 1.0,
+          topP: 1.0,
         },
         nowNs,
       );

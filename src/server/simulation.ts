@@ -87,6 +87,9 @@ export async function runSimulation(config: SimulationConfig, options: RunOption
       case 'step-begin':
         engine.stepBegin(nowNs);
         break;
+      case 'step-trace':
+        engine.traceStep(event.record);
+        break;
       case 'step-end':
         engine.stepEnd(event.output, nowNs);
         break;

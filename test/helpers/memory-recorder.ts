@@ -24,7 +24,7 @@ export interface RequestLog {
 export class MemoryRecorder implements TraceRecorder {
   readonly requests = new Map<number, RequestLog>();
   readonly steps: StepRecord[] = [];
-  /** Every time handed to the recorder, in call order (must never decrease). */
+  /** Every time handed to the recorder, in call order (never decreases: see the invariants test). */
   readonly times: number[] = [];
   closed?: { timeNs: number; lastStep: number };
 

@@ -32,6 +32,9 @@ describe.each(SCENARIOS)('invariants of %s', (file) => {
     expect(s.completed + s.aborted + s.rejected).toBe(s.num_requests);
     expect(recorder.requests.size).toBe(s.num_requests - s.rejected);
 
+    // The recorder hears of everything in virtual-time order.
+    for (let i = 1; i < recorder.times.length; i++) expect(recorder.times[i]!).toBeGreaterThanOrEqual(recorder.times[i - 1]!);
+
     // Steps: consecutive ids, time never goes back, budget and max_num_seqs respected.
     const summaries = recorder.steps.map((r) => r.summary!);
     expect(summaries.map((b) => b.step)).toEqual(summaries.map((_, i) => i + 1));
