@@ -1,0 +1,2 @@
+// What a command module gets: a way to set the process exit code without exiting.
+export type SetExit = (code: number) => void;

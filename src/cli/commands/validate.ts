@@ -1,0 +1,21 @@
+// `simtrace validate SCENARIO`: check a scenario, print every problem.
+import type { Command } from 'commander';
+import { loadScenario } from '../../scenario/load.js';
+import type { SetExit } from './types.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function registerValidate(program: Command, setExit: SetExit): void {
+  program
+    .command('validate')
+    .description('check a scenario and print every problem')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--set <key=value>', 'override a scenario field by dotted path (repeatable)', collect, [])
+    .action((file: string, flags: { set: string[] }) => {
+      const { config } = loadScenario(file, flags.set);
+      process.stdout.write(`${file}: ok (${config.name})\n`);
+      setExit(0);
+    });
+}
