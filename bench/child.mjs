@@ -1,12 +1,23 @@
 // One benchmark case, run as its own process: simulate a scenario and print what it cost.
-// Usage: node bench/child.mjs SCENARIO [KEY=VALUE ...]
+// Usage: node bench/child.mjs SCENARIO [--trace-out PATH] [--otlp-endpoint URL] [KEY=VALUE ...]
+import { createCliTraceRecorder } from '../dist/cli/trace-setup.js';
 import { loadScenario } from '../dist/scenario/load.js';
 import { runSimulation } from '../dist/server/simulation.js';
 
-const [file, ...overrides] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const file = args.shift();
+const flags = {};
+const overrides = [];
+while (args.length > 0) {
+  const arg = args.shift();
+  if (arg === '--trace-out') flags.traceOut = args.shift();
+  else if (arg === '--otlp-endpoint') flags.otlpEndpoint = args.shift();
+  else overrides.push(arg);
+}
 const wallStart = process.hrtime.bigint();
 const { config } = loadScenario(file, overrides);
-const result = await runSimulation(config);
+const { recorder } = createCliTraceRecorder(config, config.seed, { traceOut: flags.traceOut, otlpEndpoint: flags.otlpEndpoint });
+const result = await runSimulation(config, { trace: recorder });
 const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
 const usage = process.resourceUsage();
 process.stdout.write(
@@ -18,5 +29,8 @@ process.stdout.write(
     wallSeconds,
     cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
     peakRssMb: usage.maxRSS / 1024,
+    spans: result.traceStats?.spans ?? 0,
+    events: result.traceStats?.events ?? 0,
+    undelivered: result.traceStats?.undeliveredSpans ?? 0,
   }) + '\n',
 );

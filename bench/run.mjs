@@ -1,20 +1,49 @@
-// `npm run bench`: each case runs as a whole process (start-up included), and the figures are
+// `npm run bench [FILTER]`: each case runs as a whole process (start-up included); the figures are
 // printed and saved to bench/results/latest.json so that changes can be compared.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const tmp = mkdtempSync(join(tmpdir(), 'simtrace-bench-'));
+const BLIS = 'bench/scenarios/blis-anchor.yaml';
+const TRACED = ['observability.enable_journey_tracing=true', 'observability.step_tracing_enabled=true', 'observability.step_tracing_sample_rate=0.01'];
 
 const CASES = [
-  { name: 'blis-anchor 5k, tracing off', scenario: 'bench/scenarios/blis-anchor.yaml', set: ['workload.count=5000'] },
-  { name: 'blis-anchor 50k, tracing off', scenario: 'bench/scenarios/blis-anchor.yaml', set: ['workload.count=50000'] },
-  { name: 'generated 100k, tracing off', scenario: 'bench/scenarios/blis-anchor.yaml', set: ['workload.count=100000'] },
+  { name: 'blis 5k, tracing off', args: [BLIS, 'workload.count=5000'] },
+  { name: 'blis 50k, tracing off', args: [BLIS, 'workload.count=50000'] },
+  { name: 'blis 5k, journeys + 1% steps to file', args: [BLIS, 'workload.count=5000', ...TRACED, '--trace-out', join(tmp, 't5k.jsonl')] },
+  { name: 'blis 5k, journeys + 1% steps to OTLP', args: [BLIS, 'workload.count=5000', ...TRACED], otlp: true },
+  { name: 'generated 100k, tracing off', args: [BLIS, 'workload.count=100000'] },
 ];
+
+/** A local OTLP/HTTP receiver that accepts everything (it does not decode: we time the sender). */
+function startReceiver() {
+  let bytes = 0;
+  const server = createServer((req, res) => {
+    req.on('data', (chunk) => (bytes += chunk.length));
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end());
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/v1/traces`, bytes: () => bytes })));
+}
+
+function runChild(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bench/child.mjs', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`case failed: ${code}`))));
+  });
+}
 
 const only = process.argv[2];
 const results = [];
 for (const c of CASES) {
   if (only && !c.name.includes(only)) continue;
-  const out = execFileSync(process.execPath, ['bench/child.mjs', c.scenario, ...c.set], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const r = JSON.parse(out.trim().split('\n').pop());
+  const receiver = c.otlp ? await startReceiver() : undefined;
+  const r = await runChild(receiver ? [...c.args, '--otlp-endpoint', receiver.url] : c.args);
+  receiver?.server.close();
   const row = {
     case: c.name,
     requests: r.requests,
@@ -25,12 +54,15 @@ for (const c of CASES) {
     requests_per_s: Math.round(r.requests / r.wallSeconds),
     steps_per_s: Math.round(r.steps / r.wallSeconds),
     sim_s_per_wall_s: +(r.simSeconds / r.wallSeconds).toFixed(1),
+    ...(r.events > 0 ? { spans: r.spans, span_events: r.events, span_events_per_s: Math.round(r.events / r.wallSeconds), undelivered_spans: r.undelivered } : {}),
   };
   results.push(row);
   console.log(
-    `${row.case.padEnd(32)} cpu ${String(row.cpu_s).padStart(7)} s  wall ${String(row.wall_s).padStart(7)} s  rss ${String(row.peak_rss_mb).padStart(7)} MB  ` +
-      `${String(row.requests_per_s).padStart(8)} req/s  ${String(row.steps_per_s).padStart(8)} steps/s  ${String(row.sim_s_per_wall_s).padStart(8)} sim s/wall s`,
+    `${row.case.padEnd(40)} cpu ${String(row.cpu_s).padStart(7)} s  wall ${String(row.wall_s).padStart(7)} s  rss ${String(row.peak_rss_mb).padStart(6)} MB  ` +
+      `${String(row.requests_per_s).padStart(7)} req/s  ${String(row.steps_per_s).padStart(7)} steps/s  ${String(row.sim_s_per_wall_s).padStart(7)} sim s/s` +
+      (row.span_events ? `  ${row.span_events_per_s} events/s` : ''),
   );
 }
+rmSync(tmp, { recursive: true, force: true });
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', JSON.stringify({ node: process.version, results }, null, 2) + '\n');

@@ -5,6 +5,7 @@
 // does no per-block allocation. Prefix-cache hashes are non-negative 53-bit integers
 // (block-hash.ts), so a negative sentinel in a Float64Array marks "no hash".
 
+import { BlockHashTable } from './block-hash-table.js';
 import { FreeBlockQueue } from './free-block-queue.js';
 
 /** Marks a block without a hash (vLLM's block_hash = None). Real hashes are >= 0. */
@@ -19,11 +20,10 @@ export class BlockPool {
   private readonly hashes: Float64Array;
   /**
    * hash -> the block(s) registered under it. vLLM does not deduplicate (block tables are
-   * append-only, so a block computed twice keeps its id), hence several blocks may share a hash.
-   * A single block is stored as a number; duplicates as an array in insertion order, so lookup
-   * returns the first inserted and evicting one duplicate keeps the key alive for the others.
+   * append-only, so a block computed twice keeps its id), hence several blocks may share a hash:
+   * lookup returns the first inserted, and evicting one duplicate keeps the others findable.
    */
-  private readonly cached = new Map<number, number | number[]>();
+  private readonly cached: BlockHashTable;
 
   constructor(
     readonly numGpuBlocks: number,
@@ -35,6 +35,7 @@ export class BlockPool {
     this.refCnt = new Int32Array(numGpuBlocks);
     this.hashes = new Float64Array(numGpuBlocks).fill(NO_HASH);
     this.freeQueue = new FreeBlockQueue(numGpuBlocks);
+    this.cached = new BlockHashTable(numGpuBlocks);
     // vLLM takes the head (block 0) as the null block; usable blocks are 1..N-1, so the first
     // allocation gets id 1. Its ref count is not maintained and it never returns to the queue.
     this.freeQueue.popleft();
@@ -47,7 +48,7 @@ export class BlockPool {
 
   /** Number of distinct hashes in the prefix cache. */
   get numCachedHashes(): number {
-    return this.cached.size;
+    return this.cached.distinctHashes;
   }
 
   refCount(id: number): number {
@@ -62,9 +63,8 @@ export class BlockPool {
 
   /** The first-registered block with this hash, or undefined on a miss. */
   getCachedBlock(hash: number): number | undefined {
-    const entry = this.cached.get(hash);
-    if (entry === undefined) return undefined;
-    return typeof entry === 'number' ? entry : entry[0];
+    const block = this.cached.first(hash);
+    return block < 0 ? undefined : block;
   }
 
   /**
@@ -128,10 +128,7 @@ export class BlockPool {
       if (this.hashes[id] !== NO_HASH) throw new Error(`internal: block ${id} is already cached`);
       const hash = blockHashes[i]!;
       this.hashes[id] = hash;
-      const entry = this.cached.get(hash);
-      if (entry === undefined) this.cached.set(hash, id);
-      else if (typeof entry === 'number') this.cached.set(hash, [entry, id]);
-      else entry.push(id);
+      this.cached.insert(hash, id);
     }
   }
 
@@ -151,22 +148,12 @@ export class BlockPool {
 
   /** Visit every (hash, block) registration; for invariant checks. */
   forEachCached(visit: (hash: number, id: number) => void): void {
-    for (const [hash, entry] of this.cached) {
-      if (typeof entry === 'number') visit(hash, entry);
-      else for (const id of entry) visit(hash, id);
-    }
+    this.cached.forEach(visit);
   }
 
   private evictCachedBlock(id: number): void {
     const hash = this.hashes[id]!;
     this.hashes[id] = NO_HASH;
-    const entry = this.cached.get(hash);
-    if (entry === id) {
-      this.cached.delete(hash);
-    } else if (Array.isArray(entry)) {
-      const at = entry.indexOf(id);
-      if (at >= 0) entry.splice(at, 1);
-      if (entry.length === 0) this.cached.delete(hash);
-    }
+    if (!this.cached.remove(hash, id)) throw new Error(`internal: block ${id} has hash ${hash} but is not in the cache map`);
   }
 }

@@ -7,7 +7,8 @@ const SUB_BUCKETS = 1024;
 
 function bucketOf(value: number): number {
   if (value < EXACT_LIMIT) return value;
-  const exponent = Math.floor(Math.log2(value));
+  // Below 2^32 (4.3 s) the exponent comes from clz32, much cheaper than log2.
+  const exponent = value < 0x100000000 ? 31 - Math.clz32(value) : Math.floor(Math.log2(value));
   const scale = 2 ** (exponent - 10);
   const mantissa = Math.min(Math.floor(value / scale), 2 * SUB_BUCKETS - 1);
   return EXACT_LIMIT + (exponent - 11) * SUB_BUCKETS + (mantissa - SUB_BUCKETS);

@@ -1,0 +1,54 @@
+// The open-addressing hash table behind the prefix cache, against a plain Map-of-lists model
+// under random inserts and removes (including duplicates and colliding home slots).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { BlockHashTable } from '../../src/kv/block-hash-table.js';
+
+describe('BlockHashTable', () => {
+  it('returns the earliest-inserted block of a hash, and keeps others findable after removals', () => {
+    const table = new BlockHashTable(8);
+    table.insert(10, 1);
+    table.insert(10, 2);
+    table.insert(26, 3); // same home slot as 10 in a 16-slot table
+    expect(table.first(10)).toBe(1);
+    expect(table.first(26)).toBe(3);
+    expect(table.remove(10, 1)).toBe(true);
+    expect(table.first(10)).toBe(2);
+    expect(table.first(26)).toBe(3);
+    expect(table.remove(10, 1)).toBe(false);
+    expect([table.size, table.distinctHashes]).toEqual([2, 2]);
+  });
+
+  it('matches a Map-of-lists model under random operations', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('insert' as const), hash: fc.integer({ min: 0, max: 40 }).map((h) => h * 2 ** 32 + (h % 3)) }),
+      fc.record({ kind: fc.constant('remove' as const), pick: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const table = new BlockHashTable(4);
+        const model = new Map<number, number[]>();
+        const live: [number, number][] = [];
+        let nextBlock = 1;
+        for (const o of ops) {
+          if (o.kind === 'insert') {
+            const block = nextBlock++;
+            table.insert(o.hash, block);
+            model.set(o.hash, [...(model.get(o.hash) ?? []), block]);
+            live.push([o.hash, block]);
+          } else if (live.length > 0) {
+            const [hash, block] = live.splice(o.pick % live.length, 1)[0]!;
+            expect(table.remove(hash, block)).toBe(true);
+            const rest = model.get(hash)!.filter((b) => b !== block);
+            if (rest.length === 0) model.delete(hash);
+            else model.set(hash, rest);
+          }
+          for (const [hash, blocks] of model) expect(table.first(hash)).toBe(blocks[0]);
+          expect(table.size).toBe(live.length);
+          expect(table.distinctHashes).toBe(model.size);
+        }
+      }),
+      { seed: 7, numRuns: 200 },
+    );
+  });
+});
