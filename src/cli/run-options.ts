@@ -15,6 +15,7 @@ export interface RunFlags {
   readonly traceOut?: string;
   readonly otlpEndpoint?: string;
   readonly maxSimTime?: string;
+  readonly timeout?: string;
   readonly checkInvariants?: boolean;
 }
 
@@ -31,6 +32,7 @@ export function addRunOptions(command: Command): Command {
     .option('--trace-out <path>', 'write spans as OTLP JSON lines')
     .option('--otlp-endpoint <url>', 'export spans over OTLP/HTTP protobuf')
     .option('--max-sim-time <duration>', 'stop at this simulated time (e.g. 600s); the summary says partial')
+    .option('--timeout <duration>', 'stop after this much wall-clock time (e.g. 5m); outputs stay valid, the summary says partial')
     .addOption(new Option('--check-invariants', 'check scheduler invariants after every step (slower)').hideHelp());
 }
 
@@ -43,36 +45,78 @@ export function parseSeed(text: string | undefined): number | undefined {
   return seed;
 }
 
-function parseMaxSimTime(text: string | undefined): number | undefined {
+function parseDurationFlag(flag: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const seconds = parseDurationSeconds(text);
   if (seconds === undefined || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new InputError([{ file: '--max-sim-time', path: '', message: `expected a duration > 0 such as 600s or 10m, found ${JSON.stringify(text)}` }]);
+    throw new InputError([{ file: flag, path: '', message: `expected a duration > 0 such as 600s or 10m, found ${JSON.stringify(text)}` }]);
   }
-  return secondsToNs(seconds);
+  return seconds;
 }
 
 /** Exit code 4: the run completed but spans did not reach the OTLP endpoint (the file is complete). */
 export const EXIT_UNDELIVERED_SPANS = 4;
+/** Exit code 5: --timeout stopped the run; its outputs are valid but partial. */
+export const EXIT_TIMED_OUT = 5;
+/** Exit code 130 (128 + SIGINT): interrupted; outputs are valid but partial. */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Why a run should stop early: SIGINT, or the --timeout wall clock (both read only here, in the
+ * CLI). The simulation asks between events; the handlers are removed when the run ends.
+ */
+function stopControl(timeoutSeconds: number | undefined) {
+  let reason: 'interrupted' | 'timed out' | undefined;
+  const onSigint = () => {
+    if (reason !== undefined) process.exit(EXIT_INTERRUPTED); // a second Ctrl-C: stop now
+    reason = 'interrupted';
+    process.stderr.write('simtrace: interrupted; finishing the outputs written so far (Ctrl-C again to abandon)\n');
+  };
+  process.on('SIGINT', onSigint);
+  const timer = timeoutSeconds === undefined ? undefined : setTimeout(() => (reason ??= 'timed out'), timeoutSeconds * 1000);
+  timer?.unref();
+  return {
+    shouldStop: () => reason !== undefined,
+    reason: () => reason,
+    dispose: () => {
+      process.off('SIGINT', onSigint);
+      if (timer !== undefined) clearTimeout(timer);
+    },
+  };
+}
 
 /** Simulates `config` as the flags say, prints the summary, and returns the exit code. */
 export async function executeRun(config: SimulationConfig, flags: RunFlags): Promise<{ code: number; result: RunResult }> {
   const seed = parseSeed(flags.seed) ?? config.seed;
-  const maxSimTimeNs = parseMaxSimTime(flags.maxSimTime);
+  const maxSimTime = parseDurationFlag('--max-sim-time', flags.maxSimTime);
+  const maxSimTimeNs = maxSimTime === undefined ? undefined : secondsToNs(maxSimTime);
+  const timeoutSeconds = parseDurationFlag('--timeout', flags.timeout);
   const { recorder, notes } = createCliTraceRecorder(config, seed, { traceOut: flags.traceOut, otlpEndpoint: flags.otlpEndpoint });
   for (const note of notes) process.stderr.write(`simtrace: ${note}\n`);
   const wallStart = process.hrtime.bigint();
-  const result = await runSimulation(config, {
-    seed,
-    trace: recorder,
-    checkInvariants: flags.checkInvariants === true,
-    ...(maxSimTimeNs !== undefined ? { maxSimTimeNs } : {}),
-  });
+  const stop = stopControl(timeoutSeconds);
+  let result: RunResult;
+  try {
+    result = await runSimulation(config, {
+      seed,
+      trace: recorder,
+      checkInvariants: flags.checkInvariants === true,
+      shouldStop: stop.shouldStop,
+      ...(maxSimTimeNs !== undefined ? { maxSimTimeNs } : {}),
+    });
+  } finally {
+    stop.dispose();
+  }
   const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
   if (flags.json === true) process.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
   else process.stdout.write(formatSummary(result.summary));
   process.stderr.write(`simtrace: ${result.steps} steps, ${(result.endTimeNs / 1e9).toFixed(3)} s simulated in ${wallSeconds.toFixed(3)} s wall\n`);
   for (const message of result.traceStats?.messages ?? []) process.stderr.write(`simtrace: ${message}\n`);
+  const stopped = stop.reason();
+  if (stopped !== undefined) {
+    process.stderr.write(`simtrace: ${stopped}: the summary and trace cover the run up to ${(result.endTimeNs / 1e9).toFixed(3)} s simulated (partial)\n`);
+    return { code: stopped === 'interrupted' ? EXIT_INTERRUPTED : EXIT_TIMED_OUT, result };
+  }
   const undelivered = result.traceStats?.undeliveredSpans ?? 0;
   if (undelivered > 0) {
     process.stderr.write(`simtrace: ${undelivered} spans were not delivered to the OTLP endpoint (the trace file, if any, is complete)\n`);

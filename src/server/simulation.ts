@@ -12,6 +12,9 @@ import { PRIORITY, type SimEvent } from './events.js';
 import { Frontend } from './frontend.js';
 import type { SimulationConfig } from './scenario-config.js';
 
+/** Events between two looks at `shouldStop` (a power of two minus one). */
+const YIELD_EVERY_MASK = 4095;
+
 export interface RunOptions {
   /** Seed override (--seed). */
   readonly seed?: number;
@@ -20,7 +23,10 @@ export interface RunOptions {
   readonly checkInvariants?: boolean;
   /** Stop the run at this virtual time (ns); the summary says it is partial. */
   readonly maxSimTimeNs?: number;
-  /** Asked between events; true stops the run early (SIGINT, wall-clock timeout). */
+  /**
+   * Asked every few thousand events, after yielding to the event loop; true stops the run early
+   * (SIGINT, wall-clock timeout). The trace is then closed normally: whole spans only.
+   */
   readonly shouldStop?: () => boolean;
 }
 
@@ -64,9 +70,14 @@ export async function runSimulation(config: SimulationConfig, options: RunOption
       nowNs = options.maxSimTimeNs;
       break;
     }
-    if (options.shouldStop !== undefined && (++processed & 1023) === 0 && options.shouldStop()) {
-      partial = true;
-      break;
+    if (options.shouldStop !== undefined && (++processed & YIELD_EVERY_MASK) === 0) {
+      // Let the event loop run (signal handlers, timers) every few thousand events; the count,
+      // not the wall clock, decides when, so the output stays deterministic.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (options.shouldStop()) {
+        partial = true;
+        break;
+      }
     }
     calendar.pop();
     nowNs = entry.timeNs;
