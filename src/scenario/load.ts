@@ -151,13 +151,16 @@ function problemsOf(issues: readonly z.core.$ZodIssue[], at: Located, base: read
 
 /** For a union that failed, the branch whose complaints are about the value's insides. */
 function pickUnionBranch(branches: readonly (readonly z.core.$ZodIssue[])[], value: unknown): readonly z.core.$ZodIssue[] | undefined {
+  // A branch that rejects the value's kind outright (a string enum given a mapping, say) says
+  // nothing useful; a branch that looked inside the value does.
+  const isObject = typeof value === 'object' && value !== null;
   const typeMismatch = (branch: readonly z.core.$ZodIssue[]) =>
-    branch.length === 1 && branch[0]!.path.length === 0 && branch[0]!.code === 'invalid_type';
+    branch.length === 1 &&
+    branch[0]!.path.length === 0 &&
+    (branch[0]!.code === 'invalid_type' || (isObject && branch[0]!.code === 'invalid_value'));
   const candidates = branches.filter((branch) => !typeMismatch(branch));
   if (candidates.length === 0) return undefined;
-  if (typeof value === 'object' && value !== null) {
-    return candidates.reduce((best, b) => (b.length < best.length ? b : best));
-  }
+  if (isObject) return candidates.reduce((best, b) => (b.length < best.length ? b : best));
   return candidates[0];
 }
 
@@ -173,8 +176,14 @@ function messageOf(issue: z.core.$ZodIssue, found: unknown): string {
       return `expected a value ${issue.inclusive ? '<=' : '<'} ${String(issue.maximum)}, found ${describeValue(found)}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${describeValue(found)}`;
-    case 'invalid_union':
+    case 'invalid_union': {
+      // A discriminated union whose tag matched no option says which tags it accepts.
+      const options = (issue as { options?: unknown[] }).options;
+      if (options !== undefined && options.length > 0) {
+        return `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}, found ${describeValue(found)}`;
+      }
       return `expected one of the accepted forms, found ${describeValue(found)}`;
+    }
     case 'custom':
       // Messages that say what was expected also say what was found.
       return issue.message.startsWith('expected') && !issue.message.includes('found')
