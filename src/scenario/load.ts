@@ -2,7 +2,7 @@
 // reported at once with file:line:column, the dotted path, what was expected and what was found.
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { isMap, isPair, isScalar, LineCounter, parse as parseYaml, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parse as parseYaml, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { SimulationConfig } from '../server/scenario-config.js';
 import { describeValue, didYouMean, dottedPath, InputError, type Problem } from './problems.js';
@@ -49,12 +49,32 @@ export function parseScenario(text: string, file: string, overrides: readonly st
     throw new InputError([{ file, line: 1, column: 1, path: '', message: `expected a mapping of scenario keys, found ${describeValue(doc.toJS())}` }]);
   }
   const applied = applyOverrides(doc, overrides);
-  const data: unknown = doc.toJS() ?? {};
+  const data = toData(doc, lines, file);
   const located: Located = { file, doc, lines, overrides: applied, data };
   const result = scenarioSchema.safeParse(data);
   if (!result.success) throw new InputError(problemsOf(result.error.issues, located));
   const fallbackName = basename(file, extname(file));
   return { scenario: result.data, config: resolveScenario(result.data, fallbackName) };
+}
+
+/** The document as plain data; aliases that point nowhere (or loop) are input errors, located. */
+function toData(doc: Document, lines: LineCounter, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 1000 }) ?? {};
+  } catch (error) {
+    let where: Pick<Problem, 'line' | 'column'> = { line: 1, column: 1 };
+    visit(doc, {
+      Alias(_key, node) {
+        if (node.range && node.resolve(doc) === undefined) {
+          const pos = lines.linePos(node.range[0]);
+          where = { line: pos.line, column: pos.col };
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    throw new InputError([{ file, ...where, path: '', message: `invalid YAML: ${(error as Error).message.split('\n')[0]}` }]);
+  }
 }
 
 /** `--set a.b.c=VALUE`: VALUE is read as a YAML scalar (so 4096 is a number, true a boolean). */

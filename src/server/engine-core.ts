@@ -132,18 +132,27 @@ export class EngineCore {
     this.calendar.schedule(nowNs, PRIORITY.STEP_BEGIN, { kind: 'step-begin' });
   }
 
-  /** Inputs in arrival order; after a forward pass only aborts are taken (vLLM's aborts queue). */
+  /**
+   * Inputs in arrival order. vLLM puts an abort on both its aborts queue (processed right after a
+   * forward pass) and its input queue (processed at the next iteration's drain): so after a pass
+   * only aborts of requests the engine already has are applied, and every input stays queued for
+   * the drain, where an abort that overtook its own add still catches the request.
+   */
   private drainInputs(nowNs: number, abortsOnly: boolean): void {
     if (this.inputs.length === 0) return;
+    if (abortsOnly) {
+      for (const item of this.inputs) {
+        if (item.input === 'abort' && item.served.sim !== undefined) {
+          this.scheduler.finishRequests([item.served.sim], 'FINISHED_ABORTED', nowNs);
+        }
+      }
+      return;
+    }
     const pending = this.inputs;
     this.inputs = [];
     for (const item of pending) {
-      if (item.input === 'add') {
-        if (abortsOnly) this.inputs.push(item);
-        else this.add(item.served, nowNs);
-      } else if (item.served.sim !== undefined) {
-        this.scheduler.finishRequests([item.served.sim], 'FINISHED_ABORTED', nowNs);
-      }
+      if (item.input === 'add') this.add(item.served, nowNs);
+      else if (item.served.sim !== undefined) this.scheduler.finishRequests([item.served.sim], 'FINISHED_ABORTED', nowNs);
     }
   }
 

@@ -60,6 +60,19 @@ describe('client aborts', () => {
     expect(byId.get('chatcmpl-A')!.journey.map((e) => e.type)).toEqual(['QUEUED', 'SCHEDULED', 'FIRST_TOKEN', 'FINISHED']);
   });
 
+  it('an abort that reaches the engine with its own add, while a step runs, still aborts it', async () => {
+    // B arrives and leaves at 5 ms, during step 1: its add and its abort wait in the input queue
+    // together. The abort is not lost at the end of the step (B is not yet known there); the next
+    // drain adds B, then aborts it, before it is ever scheduled.
+    const { result, byId } = await run(
+      scenario(['    - {id: A, arrival: 0, prompt_tokens: 32, max_tokens: 5}', '    - {id: B, arrival: 5ms, prompt_tokens: 32, max_tokens: 5, abort_at: 5ms}'].join('\n')),
+    );
+    const b = byId.get('chatcmpl-B')!;
+    expect(b.journey.map((e) => e.type)).toEqual(['QUEUED', 'FINISHED']);
+    expect(b.journey[1]).toMatchObject({ finishStatus: 'aborted', step: 1 });
+    expect(result.summary).toMatchObject({ aborted: 1, completed: 1 });
+  });
+
   it('an abort that comes after the answer changes nothing', async () => {
     const { result, byId } = await run(scenario('    - {id: A, arrival: 0, prompt_tokens: 32, max_tokens: 2, abort_at: 1s}'));
     expect(result.summary).toMatchObject({ aborted: 0, completed: 1 });
