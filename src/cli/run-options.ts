@@ -1,6 +1,10 @@
 // The flags every simulating command shares (`run`, `replay`, ...), and what they do around a
 // simulation: seed and --set overrides, trace output, the summary on stdout, timings on stderr.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
+import { DEFAULT_DIFF_OPTIONS, diffTraceFiles, formatTextReport } from '../diff/index.js';
 import { parseDurationSeconds, secondsToNs } from '../engine/time.js';
 import { InputError } from '../scenario/problems.js';
 import { formatSummary } from '../report/summary.js';
@@ -17,6 +21,8 @@ export interface RunFlags {
   readonly maxSimTime?: string;
   readonly timeout?: string;
   readonly checkInvariants?: boolean;
+  readonly checkGolden?: string;
+  readonly updateGolden?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -32,6 +38,8 @@ export function addRunOptions(command: Command): Command {
     .option('--trace-out <path>', 'write spans as OTLP JSON lines')
     .option('--otlp-endpoint <url>', 'export spans over OTLP/HTTP protobuf')
     .option('--max-sim-time <duration>', 'stop at this simulated time (e.g. 600s); the summary says partial')
+    .option('--check-golden <file>', 'compare the trace with a golden trace file; exit 1 with the first difference if they differ')
+    .option('--update-golden <file>', 'write the trace to a golden trace file (replaced atomically)')
     .option('--timeout <duration>', 'stop after this much wall-clock time (e.g. 5m); outputs stay valid, the summary says partial')
     .addOption(new Option('--check-invariants', 'check scheduler invariants after every step (slower)').hideHelp());
 }
@@ -85,8 +93,77 @@ function stopControl(timeoutSeconds: number | undefined) {
   };
 }
 
-/** Simulates `config` as the flags say, prints the summary, and returns the exit code. */
-export async function executeRun(config: SimulationConfig, flags: RunFlags): Promise<{ code: number; result: RunResult }> {
+/** Exit code 1: the trace differs from the golden (--check-golden). */
+const EXIT_CHECK_FAILED = 1;
+
+interface GoldenPlan {
+  /** Where the run writes its trace. */
+  readonly traceOut: string;
+  /** After the run: compare or report; returns the exit code. */
+  finish(runCode: number): number;
+  cleanup(): void;
+}
+
+const goldenProblem = (file: string, message: string) => new InputError([{ file, path: '', message }]);
+
+/** --check-golden / --update-golden: where the trace goes, and what happens to it after the run. */
+function planGolden(flags: RunFlags, scenarioFile: string): GoldenPlan | undefined {
+  const { checkGolden, updateGolden } = flags;
+  if (checkGolden !== undefined && updateGolden !== undefined) throw goldenProblem('--update-golden', 'give either --check-golden or --update-golden, not both');
+  if (updateGolden !== undefined) {
+    if (flags.traceOut !== undefined) throw goldenProblem('--update-golden', 'writes the trace itself; leave out --trace-out');
+    mkdirSync(dirname(updateGolden), { recursive: true });
+    // The file sink writes FILE.tmp-<pid> and renames it over FILE only once the trace is complete:
+    // the golden is replaced atomically, never left half-written by a failed run.
+    return {
+      traceOut: updateGolden,
+      finish: (code) => {
+        process.stderr.write(`simtrace: wrote the golden trace ${updateGolden}\n`);
+        return code;
+      },
+      cleanup: () => {},
+    };
+  }
+  if (checkGolden === undefined) return undefined;
+  // Fail before simulating: a missing golden is a setup problem, and its fix is one command.
+  if (!existsSync(checkGolden)) throw goldenProblem(checkGolden, `no golden trace here; create it with: simtrace run ${scenarioFile} --update-golden ${checkGolden}`);
+  // Without --trace-out the run's trace is only needed for the comparison: a private temp dir.
+  const dir = flags.traceOut === undefined ? mkdtempSync(join(tmpdir(), 'simtrace-check-')) : undefined;
+  const traceOut = flags.traceOut ?? join(dir!, 'actual.otlp.jsonl');
+  return {
+    traceOut,
+    finish: (code) => {
+      const result = diffTraceFiles(checkGolden, traceOut, DEFAULT_DIFF_OPTIONS);
+      if (result.equivalent) {
+        process.stderr.write(`simtrace: the trace matches the golden ${checkGolden}\n`);
+        return code;
+      }
+      process.stderr.write(formatTextReport(result, { expected: checkGolden, actual: flags.traceOut ?? 'this run' }, DEFAULT_DIFF_OPTIONS));
+      process.stderr.write(`simtrace: if the change is intended, update the golden: simtrace run ${scenarioFile} --update-golden ${checkGolden}\n`);
+      return EXIT_CHECK_FAILED;
+    },
+    cleanup: () => {
+      if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Simulates `config` as the flags say, prints the summary, and returns the exit code. With
+ * --check-golden / --update-golden the trace is also compared with, or written to, a golden file.
+ */
+export async function executeRun(config: SimulationConfig, flags: RunFlags, scenarioFile = 'SCENARIO.yaml'): Promise<{ code: number; result: RunResult }> {
+  const golden = planGolden(flags, scenarioFile);
+  if (golden === undefined) return simulate(config, flags);
+  try {
+    const run = await simulate(config, { ...flags, traceOut: golden.traceOut });
+    return { code: golden.finish(run.code), result: run.result };
+  } finally {
+    golden.cleanup();
+  }
+}
+
+async function simulate(config: SimulationConfig, flags: RunFlags): Promise<{ code: number; result: RunResult }> {
   const seed = parseSeed(flags.seed) ?? config.seed;
   const maxSimTime = parseDurationFlag('--max-sim-time', flags.maxSimTime);
   const maxSimTimeNs = maxSimTime === undefined ? undefined : secondsToNs(maxSimTime);

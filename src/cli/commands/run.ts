@@ -8,7 +8,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
   addRunOptions(program.command('run').description('simulate a scenario and print a summary').argument('<scenario>', 'scenario YAML file')).action(
     async (file: string, flags: RunFlags) => {
       const { config } = loadScenario(file, flags.set);
-      setExit((await executeRun(config, flags)).code);
+      setExit((await executeRun(config, flags, file)).code);
     },
   );
 }
