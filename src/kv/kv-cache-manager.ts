@@ -144,9 +144,21 @@ export class KvCacheManager {
     // so later requests in the same schedule() call can hit them. Capped at numTokens so slots
     // for lookahead (unverified) tokens are never cached.
     if (this.enablePrefixCaching) {
-      this.cacheBlocks(req, table, Math.min(numComputed + numNewTokens, req.numTokens));
+      this.registerFullBlocks(req, table, Math.min(numComputed + numNewTokens, req.numTokens));
     }
     return newBlocks;
+  }
+
+  /**
+   * vLLM's cache_blocks(request, num_computed_tokens): register in the prefix cache the request's
+   * blocks that are full within its first `numTokens` tokens. Async scheduling calls it when an
+   * output arrives, for blocks its in-flight tokens completed after allocation. No-op without
+   * prefix caching or for a request holding no blocks.
+   */
+  cacheBlocks(req: KvRequestView, numTokens: number): void {
+    if (!this.enablePrefixCaching) return;
+    const table = this.tables.get(req.index);
+    if (table !== undefined) this.registerFullBlocks(req, table, numTokens);
   }
 
   /** Release the request's blocks tail first, so its deepest blocks are evicted first (spec B.5). */
@@ -275,7 +287,7 @@ export class KvCacheManager {
     }
   }
 
-  private cacheBlocks(req: KvRequestView, table: RequestTable, numTokens: number): void {
+  private registerFullBlocks(req: KvRequestView, table: RequestTable, numTokens: number): void {
     const numFull = Math.floor(numTokens / this.blockSize);
     if (numFull <= table.numCached) return;
     if (req.blockHashes.length < numFull) {

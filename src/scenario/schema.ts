@@ -18,6 +18,8 @@ export const engineSchema = z.strictObject({
   long_prefill_token_threshold: z.number().int().nonnegative().default(0),
   enable_prefix_caching: z.boolean().default(true),
   scheduling_policy: z.enum(['fcfs', 'priority']).default('fcfs'),
+  /** vLLM turns it on by default; simtrace keeps sync mode as its default for now. */
+  async_scheduling: z.boolean().default(false),
 });
 
 export const observabilitySchema = z.strictObject({

@@ -51,6 +51,12 @@ export class SimRequest implements KvRequestView {
 
   status: RequestStatus = 'WAITING';
   numComputedTokens = 0;
+  /**
+   * Async scheduling only (vLLM's num_output_placeholders): tokens a scheduled batch will sample
+   * for this request that have not come back yet. numComputedTokens already counts their positions.
+   * Always 0 in sync mode.
+   */
+  numOutputPlaceholders = 0;
   /** Cache-hit tokens of the first admission; -1 until then, then frozen. */
   numCachedTokens = -1;
   numPreemptions = 0;

@@ -13,6 +13,11 @@ export interface SchedulerConfig {
   readonly blockSize: number;
   readonly numGpuBlocks: number;
   readonly enablePrefixCaching: boolean;
+  /**
+   * vLLM's async scheduling (AsyncScheduler and the engine's batch queue of 2): the next batch is
+   * scheduled while the previous one runs. Off (sync) when absent.
+   */
+  readonly asyncScheduling?: boolean;
 }
 
 /** The step-tracing samplers (spec C.5): the second draw happens only when the first passed. */
@@ -41,7 +46,11 @@ export interface SchedulerOutput {
   /** Scheduled requests in vLLM's num_scheduled_tokens order: running first, then admissions. */
   readonly scheduledRequests: readonly SimRequest[];
   readonly scheduledTokens: readonly number[];
-  /** Per scheduled request: does this step sample a token for it (computed caught up)? */
+  /**
+   * Per scheduled request: does this step sample a token for it? Yes iff its computed tokens catch
+   * up with its known tokens plus the placeholders of outputs still in flight (async); a partial
+   * prefill chunk samples nothing.
+   */
   readonly producesToken: readonly boolean[];
   readonly totalScheduledTokens: number;
   readonly numNewRequests: number;

@@ -1,12 +1,15 @@
-// The vLLM v1 scheduler (vllm/v1/core/sched/scheduler.py @ 7e22309, sync mode) with the tracing
-// fork's hooks. It decides and mutates only its own state and the KV cache manager: it never
-// reads a clock, schedules events or writes trace output. Callers pass `nowNs` only so that the
-// journey records it hands its listener carry the moment they describe.
+// The vLLM v1 scheduler (vllm/v1/core/sched/scheduler.py @ 7e22309) with the tracing fork's
+// hooks; AsyncScheduler (async-scheduler.ts) overrides two of its steps. It decides and mutates
+// only its own state and the KV cache manager: it never reads a clock, schedules events or writes
+// trace output. Callers pass `nowNs` only so that the journey records it hands its listener carry
+// the moment they describe.
 import { KvCacheManager } from '../kv/kv-cache-manager.js';
-import type { JourneyRecord, RequestSnapshotRecord } from '../trace/records.js';
+import type { JourneyRecord } from '../trace/records.js';
 import { journeyRecord } from './journey.js';
 import { isFinished, type RequestStatus, type SimRequest } from './request.js';
 import { FcfsQueue, PriorityQueue, type RequestQueue } from './request-queue.js';
+import { scheduleRunning, type RunningPassHost } from './running-pass.js';
+import { addToShape, emptyBatchShape, requestSnapshots } from './step-records.js';
 import {
   FINISH_STATUS,
   type BatchShape,
@@ -38,6 +41,7 @@ export class Scheduler {
   /** Requests finished since the previous schedule() (vLLM's finished_req_ids). */
   finishedReqIds: string[] = [];
   stepCounter = 0;
+  private readonly runningPass: RunningPassHost;
 
   constructor(
     readonly config: SchedulerConfig,
@@ -51,6 +55,12 @@ export class Scheduler {
       enablePrefixCaching: config.enablePrefixCaching,
     });
     this.waiting = config.policy === 'priority' ? new PriorityQueue() : new FcfsQueue();
+    this.runningPass = {
+      config,
+      kv: this.kv,
+      running: this.running,
+      preempt: (request, step, nowNs) => this.preempt(request, step, nowNs),
+    };
   }
 
   hasUnfinishedRequests(): boolean {
@@ -89,7 +99,7 @@ export class Scheduler {
     const scheduledRequests: SimRequest[] = [];
     const scheduledTokens: number[] = [];
     const preempted: SimRequest[] = [];
-    let budget = this.scheduleRunning(step, nowNs, scheduledRequests, scheduledTokens, preempted);
+    let budget = scheduleRunning(this.runningPass, step, nowNs, scheduledRequests, scheduledTokens, preempted);
     let numNew = 0;
     let numResumed = 0;
     if (preempted.length === 0) {
@@ -103,77 +113,15 @@ export class Scheduler {
       throw new Error(`internal: step ${step} broke the token budget or max_num_seqs`);
     }
     const output = this.buildOutput(step, scheduledRequests, scheduledTokens, preempted, total, numNew, numResumed);
-    this.updateAfterSchedule(scheduledRequests, scheduledTokens);
+    this.updateAfterSchedule(output);
     return output;
   }
 
-  /** Phase 1: RUNNING requests in list order within the token budget (spec A.4). */
-  private scheduleRunning(
-    step: number,
-    nowNs: number,
-    scheduledRequests: SimRequest[],
-    scheduledTokens: number[],
-    preempted: SimRequest[],
-  ): number {
-    const { maxNumBatchedTokens, longPrefillTokenThreshold: threshold, maxModelLen } = this.config;
-    const running = this.running;
-    let budget = maxNumBatchedTokens;
-    let i = 0;
-    while (i < running.length && budget > 0) {
-      const request = running[i]!;
-      let n = request.numTokens - request.numComputedTokens;
-      if (threshold > 0 && threshold < n) n = threshold;
-      n = Math.min(n, budget, maxModelLen - 1 - request.numComputedTokens);
-      if (n <= 0) {
-        i++;
-        continue;
-      }
-      let allocated = this.kv.allocateSlots(request, n);
-      while (allocated === null) {
-        const victim = this.pickVictim();
-        if (this.config.policy === 'priority') {
-          running.splice(running.indexOf(victim), 1);
-          const at = scheduledRequests.indexOf(victim);
-          if (at >= 0) {
-            // Already scheduled this step: return its tokens to the budget.
-            budget += scheduledTokens[at]!;
-            scheduledRequests.splice(at, 1);
-            scheduledTokens.splice(at, 1);
-            i--;
-          }
-        } else {
-          running.pop();
-        }
-        this.preempt(victim, step, nowNs);
-        preempted.push(victim);
-        if (victim === request) break;
-        allocated = this.kv.allocateSlots(request, n);
-      }
-      if (allocated === null) break;
-      scheduledRequests.push(request);
-      scheduledTokens.push(n);
-      budget -= n;
-      i++;
-    }
-    return budget;
-  }
-
-  /** FCFS: the running tail. Priority: the first max of (priority, arrival) in running order. */
-  private pickVictim(): SimRequest {
-    const running = this.running;
-    if (this.config.policy !== 'priority') return running[running.length - 1]!;
-    let victim = running[0]!;
-    for (const candidate of running) {
-      if (
-        candidate.priority > victim.priority ||
-        (candidate.priority === victim.priority && candidate.arrivalTimeNs > victim.arrivalTimeNs)
-      ) {
-        victim = candidate;
-      }
-    }
-    return victim;
-  }
-
+  /**
+   * vLLM's _preempt_request. Under async scheduling the victim usually has a token in flight; its
+   * placeholder stays, as in vLLM: that batch did run, so update_from_output appends the token to
+   * the waiting request (and may finish it there) before it can be admitted again.
+   */
   private preempt(request: SimRequest, step: number, nowNs: number): void {
     this.kv.free(request);
     request.status = 'PREEMPTED';
@@ -239,7 +187,7 @@ export class Scheduler {
     let prefillTokens = 0;
     let decodeTokens = 0;
     const producesToken: boolean[] = [];
-    const shape = { numRequests: 0, prefillTokens: 0, decodeRequests: 0, decodeContextTokens: 0, prefillAttentionTokens: 0 };
+    const shape = emptyBatchShape();
     for (let k = 0; k < scheduledRequests.length; k++) {
       const request = scheduledRequests[k]!;
       const n = scheduledTokens[k]!;
@@ -251,9 +199,10 @@ export class Scheduler {
         numDecodeReqs++;
         decodeTokens += n;
       }
-      const computedAfter = request.numComputedTokens + n;
-      producesToken.push(computedAfter >= request.numTokens);
-      addToShape(shape, request.numComputedTokens, n, request.numTokens);
+      // Known tokens plus outputs in flight (async): the positions this request must compute.
+      const target = request.numTokens + request.numOutputPlaceholders;
+      producesToken.push(request.numComputedTokens + n >= target);
+      addToShape(shape, request.numComputedTokens, n, target);
     }
     const numFinished = this.finishedReqIds.length;
     this.finishedReqIds = [];
@@ -289,33 +238,13 @@ export class Scheduler {
       batch,
       shape,
       sampledSummary,
-      ...(rich ? { snapshots: this.snapshots(step, scheduledRequests, scheduledTokens) } : {}),
+      ...(rich ? { snapshots: requestSnapshots(step, this.running, scheduledRequests, scheduledTokens, this.kv) } : {}),
     };
   }
 
-  /** step.REQUEST_SNAPSHOT for every running request, in list order, before the advance. */
-  private snapshots(step: number, scheduledRequests: SimRequest[], scheduledTokens: number[]): RequestSnapshotRecord[] {
-    return this.running.map((request) => {
-      const at = scheduledRequests.indexOf(request);
-      const cached = request.numCachedTokens;
-      return {
-        step,
-        engineRequestId: request.requestId,
-        phase: request.numOutputTokens === 0 ? 'PREFILL' : 'DECODE',
-        numPromptTokens: request.numPromptTokens,
-        numComputedTokens: request.numComputedTokens,
-        numOutputTokens: request.numOutputTokens,
-        numPreemptions: request.numPreemptions,
-        scheduledTokensThisStep: at >= 0 ? scheduledTokens[at]! : 0,
-        kvBlocksAllocated: this.kv.numAllocatedBlocks(request.index),
-        kvBlocksCached: this.kv.numCachedBlocks(request.index),
-        ...(cached >= 0 && cached < request.numPromptTokens ? { effectivePromptLen: request.numPromptTokens - cached } : {}),
-      };
-    });
-  }
-
   /** vLLM's _update_after_schedule: advance computed tokens; the fork's prefill hi-water mark. */
-  private updateAfterSchedule(scheduledRequests: SimRequest[], scheduledTokens: number[]): void {
+  protected updateAfterSchedule(output: SchedulerOutput): void {
+    const { scheduledRequests, scheduledTokens } = output;
     for (let k = 0; k < scheduledRequests.length; k++) {
       const request = scheduledRequests[k]!;
       request.numComputedTokens += scheduledTokens[k]!;
@@ -329,8 +258,9 @@ export class Scheduler {
   }
 
   /**
-   * vLLM's update_from_output (sync mode): append sampled tokens, check stop rules, emit
-   * FIRST_TOKEN and FINISHED, free finished requests. Returns what the frontend receives.
+   * vLLM's update_from_output: append sampled tokens, check stop rules, emit FIRST_TOKEN and
+   * FINISHED, free finished requests. Returns what the frontend receives. A request preempted
+   * after this batch was scheduled (async) still gets its token: the batch did run for it.
    */
   updateFromOutput(output: SchedulerOutput, tokens: TokenSource, nowNs: number): RequestOutput[] {
     const outputs: RequestOutput[] = [];
@@ -341,6 +271,7 @@ export class Scheduler {
       if (!producesToken[k] || !this.requests.has(request.index) || isFinished(request.status)) continue;
       const sampled = tokens(request);
       const hadOutputs = request.numOutputTokens > 0;
+      const wasRunning = request.status === 'RUNNING';
       let stopStatus: RequestStatus | undefined;
       let appended = 0;
       if (typeof sampled === 'number') {
@@ -356,12 +287,12 @@ export class Scheduler {
           if (stopStatus !== undefined) break;
         }
       }
+      if (appended > 0) this.onOutputTokens(request, appended, wasRunning);
       if (!hadOutputs && appended > 0 && !request.firstTokenSeen) {
         request.firstTokenSeen = true;
         this.emit(request, 'FIRST_TOKEN', output.step, nowNs);
       }
       if (stopStatus !== undefined) {
-        const wasRunning = request.status === 'RUNNING';
         request.status = stopStatus;
         this.emit(request, 'FINISHED', output.step, nowNs, { finishStatus: FINISH_STATUS[stopStatus] });
         if (wasRunning) stoppedRunning = true;
@@ -377,6 +308,12 @@ export class Scheduler {
     if (stoppedRunning) this.removeFinishedFromRunning();
     return outputs;
   }
+
+  /**
+   * vLLM's _update_request_with_output hook, after `numAppended` tokens were appended (and before
+   * a stopped request is freed). Nothing to do in sync mode; AsyncScheduler settles placeholders.
+   */
+  protected onOutputTokens(_request: SimRequest, _numAppended: number, _wasRunning: boolean): void {}
 
   private removeFinishedFromRunning(): void {
     let kept = 0;
@@ -418,27 +355,14 @@ export class Scheduler {
     if (this.running.length > this.config.maxNumSeqs) throw new Error('internal: running exceeds max_num_seqs');
     for (const request of this.running) {
       if (request.status !== 'RUNNING') throw new Error(`internal: ${request.requestId} in running with status ${request.status}`);
+      if (request.numOutputPlaceholders < 0 || request.numComputedTokens > request.numTokens + request.numOutputPlaceholders) {
+        throw new Error(`internal: ${request.requestId} computed past its known and in-flight tokens`);
+      }
     }
     if (this.running.length + this.waiting.length !== this.requests.size) {
       throw new Error('internal: request conservation broke (running + waiting != unfinished)');
     }
     this.kv.checkInvariants();
-  }
-}
-
-function addToShape(
-  shape: { numRequests: number; prefillTokens: number; decodeRequests: number; decodeContextTokens: number; prefillAttentionTokens: number },
-  computedBefore: number,
-  n: number,
-  numTokens: number,
-): void {
-  shape.numRequests++;
-  if (n === 1 && computedBefore + 1 === numTokens && computedBefore > 0) {
-    shape.decodeRequests++;
-    shape.decodeContextTokens += computedBefore;
-  } else {
-    shape.prefillTokens += n;
-    shape.prefillAttentionTokens += computedBefore * n + (n * (n + 1)) / 2;
   }
 }
 

@@ -1,11 +1,17 @@
-// The engine core's busy loop (vllm/v1/engine/core.py, sync mode, spec A.3) on the virtual clock:
-//   step-begin: drain inputs (adds -> QUEUED, aborts), schedule(), then the forward pass takes
-//               scheduler time + model time;
-//   step-end:   aborts that arrived meanwhile, update_from_output, outputs to the frontend, and
-//               straight into the next iteration. Idle (no steps) while nothing is pending.
+// The engine core's busy loop (vllm/v1/engine/core.py, spec A.3) on the virtual clock, as vLLM's
+// step_with_batch_queue with a queue of 1 batch (sync: step()) or 2 (async scheduling):
+//   step-begin: drain inputs (adds -> QUEUED, aborts), schedule() if there are requests, which
+//               takes the modelled scheduler time, and submit the batch to the GPU. With room in
+//               the queue, loop again at once (async: schedule N+1 while N runs); otherwise wait
+//               for the oldest batch;
+//   step-end:   that batch's forward pass is done: aborts that arrived meanwhile,
+//               update_from_output, outputs to the frontend, and straight into the next iteration.
+// The GPU is serial: a forward pass starts when its schedule() is over and the previous pass is
+// done. Idle (no steps) while nothing is pending and no batch is in flight.
 import type { EventCalendar } from '../engine/calendar.js';
 import type { RandomStream, RandomStreams } from '../engine/random.js';
 import type { MetricsCollector } from '../report/metrics.js';
+import { AsyncScheduler } from '../scheduler/async-scheduler.js';
 import { SimRequest } from '../scheduler/request.js';
 import { Scheduler, type SchedulerListener } from '../scheduler/scheduler.js';
 import type { SchedulerOutput, StepSampler } from '../scheduler/scheduler-output.js';
@@ -36,6 +42,13 @@ interface EngineInput {
   readonly served: ServedRequest;
 }
 
+/** A batch submitted to the GPU: when its schedule() ended and when its forward pass ends. */
+interface InFlightBatch {
+  readonly output: SchedulerOutput;
+  readonly submitNs: number;
+  readonly doneNs: number;
+}
+
 export class EngineCore {
   readonly scheduler: Scheduler;
   private readonly stepTime: StepTimeModel;
@@ -43,6 +56,11 @@ export class EngineCore {
   /** A step-begin is on the calendar or a step is executing. */
   private active = false;
   private readonly stepTracing: boolean;
+  /** vLLM's batch_queue, oldest first; at most batchQueueSize (1 sync, 2 async) batches. */
+  private readonly batchQueue: InFlightBatch[] = [];
+  private readonly batchQueueSize: number;
+  /** When the GPU finishes the last submitted forward pass. */
+  private gpuFreeNs = 0;
 
   constructor(
     private readonly config: SimulationConfig,
@@ -62,7 +80,9 @@ export class EngineCore {
       journey: (request, record) => this.trace?.journeyEvent(request.index, record),
       freed: (request, timeNs) => this.onFreed(request, timeNs),
     };
-    this.scheduler = new Scheduler(config.engine, listener, sampler);
+    const asyncScheduling = config.engine.asyncScheduling === true;
+    this.scheduler = asyncScheduling ? new AsyncScheduler(config.engine, listener, sampler) : new Scheduler(config.engine, listener, sampler);
+    this.batchQueueSize = asyncScheduling ? 2 : 1;
     this.stepTime = createStepTimeModel(config.stepTime);
   }
 
@@ -77,11 +97,30 @@ export class EngineCore {
 
   stepBegin(nowNs: number): void {
     this.drainInputs(nowNs, false);
-    const scheduler = this.scheduler;
-    if (!scheduler.hasRequests()) {
+    const queue = this.batchQueue;
+    let cpuNs = nowNs;
+    if (this.scheduler.hasRequests()) {
+      const batch = this.scheduleBatch(nowNs);
+      queue.push(batch);
+      cpuNs = batch.submitNs;
+      if (batch.output.totalScheduledTokens > 0 && queue.length < this.batchQueueSize && queue[0]!.doneNs > cpuNs) {
+        // vLLM does not block while the batch ran tokens, the queue has room and the oldest batch
+        // is still running: the next schedule() overlaps this forward pass.
+        this.calendar.schedule(cpuNs, PRIORITY.STEP_BEGIN, { kind: 'step-begin' });
+        return;
+      }
+    } else if (queue.length === 0) {
       this.active = false;
       return;
     }
+    // Wait for the oldest batch; its output is processed when its forward pass is done.
+    const oldest = queue.shift()!;
+    this.calendar.schedule(Math.max(cpuNs, oldest.doneNs), PRIORITY.STEP_END, { kind: 'step-end', output: oldest.output });
+  }
+
+  /** schedule(), its trace and metrics, and the batch's slot on the GPU. */
+  private scheduleBatch(nowNs: number): InFlightBatch {
+    const scheduler = this.scheduler;
     const output = scheduler.schedule(nowNs);
     if (output.totalScheduledTokens === 0 && output.numRunning === 0 && output.numWaiting > 0) {
       throw new Error(`internal: step ${output.step} can schedule nothing with an idle pool (livelock)`);
@@ -110,7 +149,9 @@ export class EngineCore {
     }
     if (this.checkInvariants) scheduler.checkInvariants();
     const forwardNs = output.totalScheduledTokens > 0 ? this.stepTime.forwardNs(output.shape) : 0;
-    this.calendar.schedule(tEmit + forwardNs, PRIORITY.STEP_END, { kind: 'step-end', output });
+    const doneNs = Math.max(tEmit, this.gpuFreeNs) + forwardNs;
+    this.gpuFreeNs = doneNs;
+    return { output, submitNs: tEmit, doneNs };
   }
 
   traceStep(record: StepRecord): void {

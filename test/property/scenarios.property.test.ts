@@ -24,6 +24,7 @@ const validScenario = fc
     threshold: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 200 })),
     caching: fc.boolean(),
     policy: fc.constantFrom('fcfs', 'priority'),
+    asyncScheduling: fc.boolean(),
     stepMs: fc.integer({ min: 1, max: 30 }),
     shared: fc.array(fc.integer({ min: 1000, max: 5000 }), { minLength: 0, maxLength: 40 }),
     requests: fc.array(
@@ -68,6 +69,7 @@ const validScenario = fc
         long_prefill_token_threshold: p.threshold,
         enable_prefix_caching: p.caching,
         scheduling_policy: p.policy,
+        async_scheduling: p.asyncScheduling,
       },
       observability: { enable_journey_tracing: true, step_tracing_enabled: true, step_tracing_sample_rate: 1, step_tracing_rich_subsample_rate: 0.3 },
       model: { step_time: { type: 'constant', duration: `${p.stepMs}ms` } },

@@ -1,6 +1,8 @@
 // Test factories in the style of vLLM's tests/v1/core/utils.py: create_scheduler with vLLM's test
-// defaults (S=16, T=8192, NB=10000, B=16, chunked on, APC off, MML=T) and create_requests whose
+// defaults (S=16, T=8192, NB=10000, B=16, chunked on, APC off, MML=T; an AsyncScheduler with
+// asyncScheduling, as create_scheduler(async_scheduling=True)) and create_requests whose
 // request i has prompt [i]*num_tokens, max_tokens 16, EOS 50256, ids "0", "1", ...
+import { AsyncScheduler } from '../../src/scheduler/async-scheduler.js';
 import { SimRequest } from '../../src/scheduler/request.js';
 import { Scheduler, type SchedulerListener } from '../../src/scheduler/scheduler.js';
 import type { SchedulerConfig, SchedulerOutput, StepSampler } from '../../src/scheduler/scheduler-output.js';
@@ -36,7 +38,8 @@ export function createScheduler(
     journey: (request, record) => journey.push({ id: request.requestId, record }),
     freed: (request) => freed.push(request.requestId),
   };
-  return { scheduler: new Scheduler(config, listener, options.sampler ?? null), journey, freed };
+  const SchedulerClass = config.asyncScheduling === true ? AsyncScheduler : Scheduler;
+  return { scheduler: new SchedulerClass(config, listener, options.sampler ?? null), journey, freed };
 }
 
 let nextIndex = 0;

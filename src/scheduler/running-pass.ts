@@ -1,0 +1,95 @@
+// Phase 1 of schedule() (spec A.4, vllm/v1/core/sched/scheduler.py): the RUNNING requests in list
+// order within the token budget, preempting victims when the KV pool runs dry. Kept apart from
+// scheduler.ts so that each file stays readable; the scheduler hands it the state it may touch.
+import type { KvCacheManager } from '../kv/kv-cache-manager.js';
+import type { SimRequest } from './request.js';
+import type { SchedulerConfig } from './scheduler-output.js';
+
+/** What the running pass may read and change: the scheduler's own state and its preemption. */
+export interface RunningPassHost {
+  readonly config: SchedulerConfig;
+  readonly kv: KvCacheManager;
+  readonly running: SimRequest[];
+  /** vLLM's _preempt_request, for a request already removed from `running`. */
+  preempt(request: SimRequest, step: number, nowNs: number): void;
+}
+
+/**
+ * Schedules the running requests into `scheduledRequests`/`scheduledTokens` (vLLM's
+ * num_scheduled_tokens order) and appends victims to `preempted`. Returns the budget left.
+ */
+export function scheduleRunning(
+  host: RunningPassHost,
+  step: number,
+  nowNs: number,
+  scheduledRequests: SimRequest[],
+  scheduledTokens: number[],
+  preempted: SimRequest[],
+): number {
+  const { maxNumBatchedTokens, longPrefillTokenThreshold: threshold, maxModelLen, policy } = host.config;
+  const { kv, running } = host;
+  let budget = maxNumBatchedTokens;
+  let i = 0;
+  while (i < running.length && budget > 0) {
+    const request = running[i]!;
+    const placeholders = request.numOutputPlaceholders;
+    // Async only (placeholders are 0 in sync mode): the output in flight is certain to reach
+    // max_tokens, so one more step would compute a token that is thrown away. vLLM's test is
+    // (computed + 1) - (placeholders - 1) >= prompt + max_tokens, written to hold with draft
+    // tokens too.
+    if (placeholders > 0 && request.numComputedTokens + 2 - placeholders >= request.numPromptTokens + request.maxTokens) {
+      i++;
+      continue;
+    }
+    // Positions of outputs still in flight are fed by the GPU itself, so they count as demand.
+    let n = request.numTokens + placeholders - request.numComputedTokens;
+    if (threshold > 0 && threshold < n) n = threshold;
+    n = Math.min(n, budget, maxModelLen - 1 - request.numComputedTokens);
+    if (n <= 0) {
+      i++;
+      continue;
+    }
+    let allocated = kv.allocateSlots(request, n);
+    while (allocated === null) {
+      const victim = pickVictim(running, policy);
+      if (policy === 'priority') {
+        running.splice(running.indexOf(victim), 1);
+        const at = scheduledRequests.indexOf(victim);
+        if (at >= 0) {
+          // Already scheduled this step: return its tokens to the budget.
+          budget += scheduledTokens[at]!;
+          scheduledRequests.splice(at, 1);
+          scheduledTokens.splice(at, 1);
+          i--;
+        }
+      } else {
+        running.pop();
+      }
+      host.preempt(victim, step, nowNs);
+      preempted.push(victim);
+      if (victim === request) break;
+      allocated = kv.allocateSlots(request, n);
+    }
+    if (allocated === null) break;
+    scheduledRequests.push(request);
+    scheduledTokens.push(n);
+    budget -= n;
+    i++;
+  }
+  return budget;
+}
+
+/** FCFS: the running tail. Priority: the first max of (priority, arrival) in running order. */
+function pickVictim(running: readonly SimRequest[], policy: SchedulerConfig['policy']): SimRequest {
+  if (policy !== 'priority') return running[running.length - 1]!;
+  let victim = running[0]!;
+  for (const candidate of running) {
+    if (
+      candidate.priority > victim.priority ||
+      (candidate.priority === victim.priority && candidate.arrivalTimeNs > victim.arrivalTimeNs)
+    ) {
+      victim = candidate;
+    }
+  }
+  return victim;
+}
