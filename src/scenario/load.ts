@@ -1,7 +1,7 @@
 // Reads a scenario file: YAML with positions, `--set` overrides, zod validation, and every problem
 // reported at once with file:line:column, the dotted path, what was expected and what was found.
 import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parse as parseYaml, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { SimulationConfig } from '../server/scenario-config.js';
@@ -26,15 +26,18 @@ interface Located {
   readonly data: unknown;
 }
 
-export function loadScenario(file: string, overrides: readonly string[] = []): LoadedScenario {
-  let text: string;
+/** A scenario file's text; an unreadable file is an input error naming it. */
+export function readScenarioText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     throw new InputError([{ file, path: '', message: `cannot read scenario: ${reason}` }]);
   }
-  return parseScenario(text, file, overrides);
+}
+
+export function loadScenario(file: string, overrides: readonly string[] = []): LoadedScenario {
+  return parseScenario(readScenarioText(file), file, overrides);
 }
 
 export function parseScenario(text: string, file: string, overrides: readonly string[] = []): LoadedScenario {
@@ -54,7 +57,7 @@ export function parseScenario(text: string, file: string, overrides: readonly st
   const result = scenarioSchema.safeParse(data);
   if (!result.success) throw new InputError(problemsOf(result.error.issues, located));
   const fallbackName = basename(file, extname(file));
-  return { scenario: result.data, config: resolveScenario(result.data, fallbackName) };
+  return { scenario: result.data, config: resolveScenario(result.data, fallbackName, dirname(file)) };
 }
 
 /** The document as plain data; aliases that point nowhere (or loop) are input errors, located. */
@@ -97,7 +100,8 @@ function applyOverrides(doc: Document, overrides: readonly string[]): Map<string
     }
     const path: Path = key.split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
     try {
-      doc.setIn(path, value);
+      // As a node, so that a later --set can reach inside a mapping this one set (workload={...} then workload.x=1).
+      doc.setIn(path, doc.createNode(value));
     } catch (error) {
       problems.push({ file: `--set ${flag}`, path: key, message: `cannot set this path: ${(error as Error).message}` });
       continue;

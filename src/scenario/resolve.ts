@@ -1,9 +1,10 @@
 // Turns a validated scenario into the SimulationConfig the simulation runs from.
 import type { SimulationConfig } from '../server/scenario-config.js';
-import { workloadRequests } from '../workload/index.js';
+import { prepareWorkload } from '../workload/index.js';
 import { resolveBatchLimits, type Scenario } from './schema.js';
 
-export function resolveScenario(scenario: Scenario, fallbackName: string): SimulationConfig {
+/** `baseDir` is the scenario file's folder: relative paths in the scenario (a trace) start there. */
+export function resolveScenario(scenario: Scenario, fallbackName: string, baseDir = '.'): SimulationConfig {
   const e = scenario.engine;
   const o = scenario.observability;
   const { maxNumSeqs, maxNumBatchedTokens } = resolveBatchLimits(e);
@@ -20,6 +21,8 @@ export function resolveScenario(scenario: Scenario, fallbackName: string): Simul
       blockSize: e.block_size,
       numGpuBlocks: e.num_gpu_blocks,
       enablePrefixCaching: e.enable_prefix_caching,
+      // Optional in SchedulerConfig (absent = sync), so it is only set when on.
+      ...(e.async_scheduling ? { asyncScheduling: true } : {}),
     },
     observability: {
       enableJourneyTracing: o.enable_journey_tracing,
@@ -34,7 +37,7 @@ export function resolveScenario(scenario: Scenario, fallbackName: string): Simul
     schedulerTime: scenario.model.scheduler_time,
     frontend: { inputDelay: scenario.frontend.input_delay, outputDelay: scenario.frontend.output_delay },
     epochNs: BigInt(Date.parse(scenario.clock.epoch.replace(/\.\d+Z$/, 'Z'))) * 1_000_000n + fractionNs(scenario.clock.epoch),
-    workload: (streams) => workloadRequests(scenario.workload, streams),
+    workload: prepareWorkload(scenario.workload, baseDir),
   };
 }
 

@@ -23,6 +23,8 @@ export const PRIORITY = {
 
 export type SimEvent =
   | { readonly kind: 'arrival'; readonly spec: RequestSpec }
+  /** A request returned by an earlier request's `onDone` (it is not pulled from the workload). */
+  | { readonly kind: 'follow-up'; readonly spec: RequestSpec }
   | { readonly kind: 'client-abort'; readonly index: number }
   | { readonly kind: 'engine-input'; readonly input: 'add' | 'abort'; readonly index: number }
   | { readonly kind: 'step-begin' }

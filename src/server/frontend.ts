@@ -7,7 +7,7 @@ import { secondsToNs } from '../engine/time.js';
 import type { MetricsCollector } from '../report/metrics.js';
 import type { RequestOutput } from '../scheduler/scheduler-output.js';
 import type { TraceRecorder } from '../trace/records.js';
-import type { RequestSpec } from '../workload/request-spec.js';
+import type { RequestOutcome, RequestSpec } from '../workload/request-spec.js';
 import { PRIORITY, type SimEvent } from './events.js';
 import type { SimulationConfig } from './scenario-config.js';
 import { ServedRequest } from './served-request.js';
@@ -55,6 +55,7 @@ export class Frontend {
     if (spec.prompt.length + spec.maxTokens > this.config.engine.maxModelLen) {
       // vLLM's API answers HTTP 400 before the request span exists; it never reaches the engine.
       this.metrics.rejected++;
+      this.done(spec, { status: 'rejected', arrivalNs: spec.arrivalNs, firstOutputNs: undefined, doneNs: nowNs, outputTokens: 0 });
       return;
     }
     const traced = this.trace !== null && enableJourneyTracing && u < journeyTracingSampleRate;
@@ -99,6 +100,7 @@ export class Frontend {
     }
     this.calendar.schedule(nowNs + this.inputDelayNs, PRIORITY.ENGINE_INPUT, { kind: 'engine-input', input: 'abort', index });
     this.forgetIfDone(served);
+    this.done(served.spec, this.outcome(served, 'aborted', nowNs));
   }
 
   /** Engine outputs of one step arrive at the client. */
@@ -153,6 +155,23 @@ export class Frontend {
       priority: served.spec.priority,
     });
     this.forgetIfDone(served);
+    this.done(served.spec, this.outcome(served, status, nowNs));
+  }
+
+  private outcome(served: ServedRequest, status: RequestOutcome['status'], nowNs: number): RequestOutcome {
+    const { arrivalNs } = served.spec;
+    const firstOutputNs = served.firstOutputNs < 0 ? undefined : served.firstOutputNs;
+    return { status, arrivalNs, firstOutputNs, doneNs: nowNs, outputTokens: served.outputsReceived };
+  }
+
+  /** The client is done with `spec`: its `onDone` may send the client's next request. */
+  private done(spec: RequestSpec, outcome: RequestOutcome): void {
+    const next = spec.onDone?.(outcome);
+    if (next === undefined) return;
+    if (!(next.arrivalNs >= outcome.doneNs)) {
+      throw new Error(`internal: a follow-up request arrives at ${next.arrivalNs}, before its cause finished at ${outcome.doneNs}`);
+    }
+    this.calendar.schedule(next.arrivalNs, PRIORITY.ARRIVAL, { kind: 'follow-up', spec: next });
   }
 
   forgetIfDone(served: ServedRequest): void {

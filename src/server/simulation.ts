@@ -87,6 +87,9 @@ export async function runSimulation(config: SimulationConfig, options: RunOption
         frontend.arrive(event.spec, nowNs);
         scheduleNextArrival();
         break;
+      case 'follow-up':
+        frontend.arrive(event.spec, nowNs);
+        break;
       case 'client-abort':
         frontend.clientAbort(event.index, nowNs);
         break;

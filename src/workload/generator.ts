@@ -79,7 +79,7 @@ export const generatorShape = {
 const generatorObject = z.strictObject(generatorShape);
 type GeneratorFields = z.output<typeof generatorObject>;
 
-/** Keys that only mean something when `rate` turns the generator on. */
+/** Keys that only mean something when `rate` (or `closed_loop`) turns the generator on. */
 const RATE_DEPENDENT_KEYS = [
   'count',
   'duration',
@@ -88,31 +88,41 @@ const RATE_DEPENDENT_KEYS = [
   'output_tokens',
   'prefix',
   'priority',
+  'sessions',
 ] as const;
+
+/** The generator's fields plus the session keys that workload/index.ts adds beside them (sessions.ts). */
+type CheckedFields = GeneratorFields & { readonly sessions?: unknown; readonly closed_loop?: unknown };
 
 /**
  * The cross-field rules of the generator keys (a zod superRefine body, paths relative to the
- * `workload:` object):
- * - with `rate`: `prompt_tokens` and `max_tokens` are required, and `count` and/or `duration`;
- * - without `rate`: none of the keys above may be given (`arrival`, `api` and `start` have defaults
- *   and cannot be told apart from absent ones here; `api` also applies to explicit requests).
+ * `workload:` object). The generator runs open-loop at `rate` or closed-loop with `closed_loop`
+ * users (sessions.ts), never both. When it runs, `prompt_tokens` and `max_tokens` are required, and
+ * `count` and/or `duration`; when it does not, none of the keys above may be given (`arrival`,
+ * `api` and `start` have defaults and cannot be told apart from absent ones here; `api` also
+ * applies to explicit requests).
  */
-export function checkGenerator(value: GeneratorFields, ctx: z.core.$RefinementCtx): void {
-  if (value.rate === undefined) {
+export function checkGenerator(value: CheckedFields, ctx: z.core.$RefinementCtx): void {
+  if (value.rate !== undefined && value.closed_loop !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['closed_loop'], message: 'give `rate` (open loop) or `closed_loop` (a fixed number of users), not both' });
+    return;
+  }
+  const driver = value.rate !== undefined ? 'rate' : value.closed_loop !== undefined ? 'closed_loop' : undefined;
+  if (driver === undefined) {
     for (const key of RATE_DEPENDENT_KEYS) {
       if (value[key] !== undefined) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` configures the generator and needs \`rate\`` });
+        ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` configures the generator and needs \`rate\` or \`closed_loop\`` });
       }
     }
     return;
   }
   for (const key of ['prompt_tokens', 'max_tokens'] as const) {
     if (value[key] === undefined) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` is required when \`rate\` is given` });
+      ctx.addIssue({ code: 'custom', path: [key], message: `\`${key}\` is required when \`${driver}\` is given` });
     }
   }
   if (value.count === undefined && value.duration === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['rate'], message: 'a generated workload needs `count`, `duration` or both' });
+    ctx.addIssue({ code: 'custom', path: [driver], message: 'a generated workload needs `count`, `duration` or both' });
   }
 }
 
@@ -121,8 +131,8 @@ export const generatorSchema = generatorObject.superRefine(checkGenerator);
 
 export type GeneratorConfig = z.output<typeof generatorSchema>;
 
-interface Draws {
-  readonly arrivalNs: () => number;
+/** One request's draws, each from its own named stream (the arrival time is drawn separately). */
+export interface RequestDraws {
   readonly promptTokens: () => number;
   readonly maxTokens: () => number;
   readonly outputTokens: (() => number) | undefined;
@@ -148,19 +158,17 @@ function makePriorityDraw(priority: GeneratorConfig['priority'], stream: RandomS
   return makeWeightedPicker(priority.values, priority.weights, stream);
 }
 
-/** A configuration that passed `checkGenerator` with `rate` given. */
-interface Plan {
+/** A configuration that passed `checkGenerator` with `prompt_tokens` and `max_tokens` given. */
+export interface GeneratorPlan {
   readonly config: GeneratorConfig;
-  readonly rate: number;
   readonly prompt: LengthDistribution;
   readonly max: LengthDistribution;
 }
 
-function makeDraws({ config, rate, prompt, max }: Plan, seed: number): Draws {
+/** The per-request draws of `plan`, with `stream(name)` supplying the named streams. */
+export function makeRequestDraws({ config, prompt, max }: GeneratorPlan, stream: (name: string) => RandomStream): RequestDraws {
   const output = config.output_tokens;
-  const stream = (name: string): RandomStream => derivedStream(seed, name);
   return {
-    arrivalNs: makeArrivalTimes(config.arrival, rate, config.start, stream('arrivals')),
     promptTokens: makeLengthSampler(prompt, stream('lengths.prompt_tokens')),
     maxTokens: makeLengthSampler(max, stream('lengths.max_tokens')),
     outputTokens: output === undefined ? undefined : makeLengthSampler(output, stream('lengths.output_tokens')),
@@ -169,23 +177,34 @@ function makeDraws({ config, rate, prompt, max }: Plan, seed: number): Draws {
   };
 }
 
-function* generate(plan: Plan, seed: number): Generator<RequestSpec, void, undefined> {
+/**
+ * A generated prompt: the prefix group's content (when `group` >= 0) and then `own` tokens of
+ * content `key`, both at their absolute positions.
+ */
+export function generatedPrompt(prefixTokens: number, group: number, own: number, key: number): Int32Array {
+  const shared = group < 0 ? 0 : prefixTokens;
+  const prompt = new Int32Array(shared + own);
+  if (shared > 0) fillSyntheticTokens(prompt, 0, prefixGroupKey(group), 0, shared);
+  fillSyntheticTokens(prompt, shared, key, shared, own);
+  return prompt;
+}
+
+function* generate(plan: GeneratorPlan, rate: number, seed: number): Generator<RequestSpec, void, undefined> {
   const { config } = plan;
-  const draws = makeDraws(plan, seed);
+  const stream = (name: string): RandomStream => derivedStream(seed, name);
+  const arrivalNsOf = makeArrivalTimes(config.arrival, rate, config.start, stream('arrivals'));
+  const draws = makeRequestDraws(plan, stream);
   const limit = config.count ?? Infinity;
   const endNs = config.duration === undefined ? Infinity : secondsToNs(config.start + config.duration);
   const prefixTokens = config.prefix?.tokens ?? 0;
-  const { endpoint, stream } = config.api;
+  const { endpoint, stream: streaming } = config.api;
   for (let sequence = 0; sequence < limit; sequence++) {
-    const arrivalNs = draws.arrivalNs();
+    const arrivalNs = arrivalNsOf();
     if (arrivalNs >= endNs) return;
     const group = draws.prefixGroup();
-    const shared = group < 0 ? 0 : prefixTokens;
     const own = draws.promptTokens();
     const key = generatedContentKey(sequence);
-    const prompt = new Int32Array(shared + own);
-    if (shared > 0) fillSyntheticTokens(prompt, 0, prefixGroupKey(group), 0, shared);
-    fillSyntheticTokens(prompt, shared, key, shared, own);
+    const prompt = generatedPrompt(prefixTokens, group, own, key);
     const maxTokens = draws.maxTokens();
     const outputTokens = draws.outputTokens?.();
     const priority = draws.priority();
@@ -196,10 +215,20 @@ function* generate(plan: Plan, seed: number): Generator<RequestSpec, void, undef
       ...(outputTokens === undefined ? {} : { outputTokens }),
       priority,
       endpoint,
-      stream,
+      stream: streaming,
       contentKey: key,
     };
   }
+}
+
+/** The plan of a configuration that passed `checkGenerator`; undefined when the generator is off. */
+export function generatorPlan(config: GeneratorConfig & { readonly closed_loop?: unknown }): GeneratorPlan | undefined {
+  const { prompt_tokens: prompt, max_tokens: max } = config;
+  if (config.rate === undefined && config.closed_loop === undefined) return undefined;
+  if (prompt === undefined || max === undefined || (config.count === undefined && config.duration === undefined)) {
+    throw new Error('generator: `rate` needs `prompt_tokens`, `max_tokens` and `count` or `duration` (see checkGenerator)');
+  }
+  return { config, prompt, max };
 }
 
 /**
@@ -208,12 +237,9 @@ function* generate(plan: Plan, seed: number): Generator<RequestSpec, void, undef
  * the same requests (the shared stream objects of `streams` are not consumed).
  */
 export function generateRequests(config: GeneratorConfig, streams: RandomStreams): Iterable<RequestSpec> {
-  const { rate, prompt_tokens: prompt, max_tokens: max } = config;
-  if (rate === undefined) return [];
-  if (prompt === undefined || max === undefined || (config.count === undefined && config.duration === undefined)) {
-    throw new Error('generator: `rate` needs `prompt_tokens`, `max_tokens` and `count` or `duration` (see checkGenerator)');
-  }
-  const plan: Plan = { config, rate, prompt, max };
+  const plan = generatorPlan(config);
+  const rate = config.rate;
+  if (plan === undefined || rate === undefined) return [];
   const seed = streams.seed;
-  return { [Symbol.iterator]: () => generate(plan, seed) };
+  return { [Symbol.iterator]: () => generate(plan, rate, seed) };
 }

@@ -1,24 +1,30 @@
-// The workload: explicit requests and the generator, merged into one stream ordered by arrival.
+// The workload: explicit requests, the generator (open loop, multi-turn sessions or closed-loop
+// users) and a replayed trace, merged into one stream ordered by arrival.
 import { z } from 'zod';
 import type { RandomStreams } from '../engine/random.js';
 import { explicitRequestList, explicitRequests } from './explicit.js';
-import { checkGenerator, generateRequests, generatorShape } from './generator.js';
+import { checkGenerator, generateRequests, generatorPlan, generatorShape } from './generator.js';
 import type { RequestSpec } from './request-spec.js';
+import { closedLoopSchema, sessionRequests, sessionsSchema } from './sessions.js';
+import { openTrace, traceSchema } from './trace/index.js';
 
-/** The keys of `workload:`: the explicit `requests:` list beside the generator's keys. */
+/** The keys of `workload:`: the explicit `requests:` list, the generator's keys, sessions, a trace. */
 export const workloadShape = {
   requests: explicitRequestList.optional(),
   ...generatorShape,
+  sessions: sessionsSchema.optional(),
+  closed_loop: closedLoopSchema.optional(),
+  trace: traceSchema.optional(),
 };
 
-/** `workload:` with the generator's cross-field rules; it must have `requests`, `rate` or both. */
+/** `workload:` with the generator's cross-field rules; it must have at least one source. */
 export const workloadSchema = z.strictObject(workloadShape).superRefine((value, ctx) => {
   checkGenerator(value, ctx);
-  if (value.requests === undefined && value.rate === undefined) {
+  if (value.requests === undefined && value.rate === undefined && value.closed_loop === undefined && value.trace === undefined) {
     ctx.addIssue({
       code: 'custom',
       path: [],
-      message: 'a workload needs `requests` (explicit requests), `rate` (a generated workload) or both',
+      message: 'a workload needs `requests` (explicit requests), `rate` or `closed_loop` (a generated workload), `trace` (a replayed trace file), or several',
     });
   }
 });
@@ -45,16 +51,32 @@ function* mergeByArrival(first: Iterable<RequestSpec>, second: Iterable<RequestS
 }
 
 /**
- * Every request of the workload in non-decreasing arrival order, lazily (explicit requests first on
- * equal arrivals). Explicit requests take `endpoint`/`stream` defaults from `api:`. Re-iterable.
+ * The workload as the simulation pulls it: every request in non-decreasing arrival order, lazily
+ * (on equal arrivals: explicit, generated, then trace requests). Explicit requests take
+ * `endpoint`/`stream` defaults from `api:`. A trace's path is relative to `baseDir` (the scenario's
+ * folder); the trace is opened here, so a missing file or a wrong format is reported when the
+ * scenario loads, while its rows stream during the run. Each call of the result starts over.
  */
-export function workloadRequests(workload: WorkloadConfig, streams: RandomStreams): Iterable<RequestSpec> {
-  const explicit = workload.requests === undefined ? [] : explicitRequests(workload.requests, workload.api);
-  const generated = generateRequests(workload, streams);
-  return { [Symbol.iterator]: () => mergeByArrival(explicit, generated) };
+export function prepareWorkload(workload: WorkloadConfig, baseDir = '.'): (streams: RandomStreams) => Iterable<RequestSpec> {
+  const trace = workload.trace === undefined ? undefined : openTrace(workload.trace, baseDir);
+  return (streams) => {
+    const explicit = workload.requests === undefined ? [] : explicitRequests(workload.requests, workload.api);
+    const plan = generatorPlan(workload);
+    const generated =
+      plan !== undefined && (workload.sessions !== undefined || workload.closed_loop !== undefined)
+        ? sessionRequests(plan, workload, streams.seed)
+        : generateRequests(workload, streams);
+    const replayed = trace === undefined ? [] : trace.requests(streams.seed);
+    return { [Symbol.iterator]: () => mergeByArrival(mergeByArrival(explicit, generated), replayed) };
+  };
 }
 
-export type { RequestSpec } from './request-spec.js';
+/** Every request of the workload in arrival order, lazily (see prepareWorkload). Re-iterable. */
+export function workloadRequests(workload: WorkloadConfig, streams: RandomStreams, baseDir = '.'): Iterable<RequestSpec> {
+  return prepareWorkload(workload, baseDir)(streams);
+}
+
+export type { RequestOutcome, RequestSpec } from './request-spec.js';
 export { EOS_TOKEN_ID, FIRST_SYNTHETIC_TOKEN, syntheticToken, syntheticTokens, fillSyntheticTokens } from './tokens.js';
 export { arrivalProcess, makeArrivalTimes, type ArrivalProcess } from './arrivals.js';
 export { lengthDistribution, makeLengthSampler, lognormalParameters, type LengthDistribution } from './distributions.js';
@@ -69,4 +91,15 @@ export {
   type GeneratorConfig,
 } from './generator.js';
 export { explicitRequestList, explicitRequestSchema, explicitRequests, type ExplicitRequest } from './explicit.js';
-export { explicitContentKey, generatedContentKey, prefixGroupKey } from './content-keys.js';
+export {
+  explicitContentKey,
+  generatedContentKey,
+  prefixGroupKey,
+  sessionContentKey,
+  traceBlockKey,
+  traceContentKey,
+  traceGroupKey,
+} from './content-keys.js';
+export { closedLoopSchema, nextTurnPrompt, sessionsSchema } from './sessions.js';
+export { durationDistribution, makeDurationSampler, type DurationDistribution } from './durations.js';
+export { openTrace, traceSchema, TRACE_FORMATS, type OpenedTrace, type TraceConfig, type TraceFormat } from './trace/index.js';

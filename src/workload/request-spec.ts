@@ -21,6 +21,29 @@ export interface RequestSpec {
   readonly abortAtNs?: number;
   readonly endpoint: ApiEndpoint;
   readonly stream: boolean;
-  /** Seeds the synthetic output token ids of this request (distinct per request). */
+  /**
+   * Seeds the synthetic output token ids of this request: distinct per request, except that the
+   * turns of one multi-turn session share their session's key (each turn's outputs sit at positions
+   * after its own prompt, so the next turn's prompt quotes them exactly).
+   */
   readonly contentKey: number;
+  /**
+   * Called once, when the request is done at the client: answered, abandoned (`abort_at`) or
+   * rejected. It may return the same client's next request (a session's next turn, a closed-loop
+   * user's next request), with `arrivalNs >= outcome.doneNs`; the server schedules that arrival.
+   * This is how arrivals that depend on simulated completions enter the simulation: the pulled
+   * workload stream stays in arrival order, and follow-ups join the event calendar directly.
+   */
+  readonly onDone?: (outcome: RequestOutcome) => RequestSpec | undefined;
+}
+
+/** How a request ended, as its client saw it (times in virtual ns). */
+export interface RequestOutcome {
+  readonly status: 'stopped' | 'length' | 'aborted' | 'rejected';
+  readonly arrivalNs: number;
+  /** When the first output (streaming) or the whole response reached the client; undefined if none did. */
+  readonly firstOutputNs: number | undefined;
+  readonly doneNs: number;
+  /** Output tokens the client received. */
+  readonly outputTokens: number;
 }
