@@ -1,11 +1,14 @@
 // One benchmark case, run as its own process: simulate a scenario and print what it cost.
 // Usage: node bench/child.mjs SCENARIO [--trace-out PATH] [--otlp-endpoint URL] [KEY=VALUE ...]
+//        node bench/child.mjs --replay TRACE [...]   (a trace on replay's built-in base, as `simtrace replay`)
 import { createCliTraceRecorder } from '../dist/cli/trace-setup.js';
+import { loadReplayScenario } from '../dist/compare/replay-scenario.js';
 import { loadScenario } from '../dist/scenario/load.js';
 import { runSimulation } from '../dist/server/simulation.js';
 
 const args = process.argv.slice(2);
-const file = args.shift();
+const replayed = args[0] === '--replay' ? (args.shift(), args.shift()) : undefined;
+const file = replayed === undefined ? args.shift() : undefined;
 const flags = {};
 const overrides = [];
 while (args.length > 0) {
@@ -15,7 +18,7 @@ while (args.length > 0) {
   else overrides.push(arg);
 }
 const wallStart = process.hrtime.bigint();
-const { config } = loadScenario(file, overrides);
+const { config } = replayed === undefined ? loadScenario(file, overrides) : loadReplayScenario({ trace: replayed, set: overrides });
 const { recorder } = createCliTraceRecorder(config, config.seed, { traceOut: flags.traceOut, otlpEndpoint: flags.otlpEndpoint });
 const result = await runSimulation(config, { trace: recorder });
 const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;

@@ -3,13 +3,19 @@
 // Each command lives in src/cli/commands/ and is registered here.
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../scenario/problems.js';
+import { registerCapacity } from './commands/capacity.js';
+import { registerCompare } from './commands/compare.js';
+import { registerDiff } from './commands/diff.js';
+import { registerMerge } from './commands/merge.js';
+import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
+import { registerSweep } from './commands/sweep.js';
 import type { SetExit } from './commands/types.js';
 import { registerValidate } from './commands/validate.js';
 
 export const EXIT = { OK: 0, CHECK_FAILED: 1, BAD_INPUT: 2, INTERNAL: 3, UNDELIVERED_SPANS: 4 } as const;
 
-const COMMANDS: ((program: Command, setExit: SetExit) => void)[] = [registerRun, registerValidate];
+const COMMANDS: ((program: Command, setExit: SetExit) => void)[] = [registerRun, registerValidate, registerDiff, registerSweep, registerCapacity, registerMerge, registerReplay, registerCompare];
 
 function buildProgram(setExit: SetExit): Command {
   const program = new Command('simtrace')
