@@ -1,6 +1,5 @@
 // `simtrace capacity SCENARIO --slo 'ttft_p99<1s' [--vary ...]`: for each configuration, the highest
 // workload.rate meeting every SLO, with vLLM's goodput at that rate, and how it was searched.
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../scenario/problems.js';
 import { describePoint, parseAxes } from '../../sweep/axes.js';
@@ -17,6 +16,7 @@ import { formatCapacityTable } from '../../sweep/table.js';
 import { parseSeed } from '../run-options.js';
 import { addSweepOptions, type SweepFlags } from './sweep.js';
 import type { SetExit } from './types.js';
+import { writeFileAtomic } from '../write-atomic.js';
 
 interface CapacityFlags extends SweepFlags {
   readonly rateStart?: string;
@@ -85,7 +85,7 @@ async function capacityAction(file: string, flags: CapacityFlags): Promise<numbe
   }
   if (flags.report !== undefined) {
     const { renderCapacityReport } = await import('../../report/html/index.js');
-    writeFileSync(flags.report, await renderCapacityReport(frame, series));
+    writeFileAtomic(flags.report, await renderCapacityReport(frame, series));
   }
   const probes = frame.points.reduce((n, e) => n + e.probes.length, 0);
   const wall = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(2);

@@ -1,10 +1,11 @@
 // `simtrace merge SHARD.json...`: joins the --json documents of the shards of one sweep (or capacity
 // search) into the document the unsharded run prints, byte for byte, on stdout.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../scenario/problems.js';
 import { mergeDocuments } from '../../sweep/document.js';
 import type { SetExit } from './types.js';
+import { writeFileAtomic } from '../write-atomic.js';
 
 function readShard(file: string): { file: string; text: string } {
   try {
@@ -23,7 +24,7 @@ export function registerMerge(program: Command, setExit: SetExit): void {
     .option('-o, --output <file>', 'write the merged document here instead of stdout')
     .action((files: string[], flags: { output?: string }) => {
       const merged = mergeDocuments(files.map(readShard));
-      if (flags.output !== undefined) writeFileSync(flags.output, merged);
+      if (flags.output !== undefined) writeFileAtomic(flags.output, merged);
       else process.stdout.write(merged);
       setExit(0);
     });

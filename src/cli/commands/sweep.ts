@@ -1,6 +1,5 @@
 // `simtrace sweep SCENARIO --vary KEY=VALUES ...`: the scenario at every point of the product of the
 // varied values, on worker threads; a table, --csv, --json (stdout) and --report (HTML).
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../scenario/problems.js';
 import { describePoint, parseAxes, pointCount, pointOverrides, pointAt, type SweepPoint } from '../../sweep/axes.js';
@@ -14,6 +13,7 @@ import { recordSeries, runSweep, selectPoints, validatePoints, type SweepEntry }
 import { formatSweepCsv, formatSweepTable } from '../../sweep/table.js';
 import { parseSeed } from '../run-options.js';
 import type { SetExit } from './types.js';
+import { writeFileAtomic } from '../write-atomic.js';
 
 export interface SweepFlags {
   readonly vary: string[];
@@ -98,10 +98,10 @@ async function sweepAction(file: string, flags: SweepFlags): Promise<number> {
   progress.done();
   if (flags.json === true) process.stdout.write(serializeDocument(frame));
   else process.stdout.write(formatSweepTable(frame.points));
-  if (flags.csv !== undefined) writeFileSync(flags.csv, formatSweepCsv(frame.points));
+  if (flags.csv !== undefined) writeFileAtomic(flags.csv, formatSweepCsv(frame.points));
   if (flags.report !== undefined) {
     const { renderSweepReport } = await import('../../report/html/index.js');
-    writeFileSync(flags.report, await renderSweepReport(frame, series));
+    writeFileAtomic(flags.report, await renderSweepReport(frame, series));
   }
   const wall = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(2);
   const where = shard !== undefined ? ` (shard ${shard.index}/${shard.count})` : '';

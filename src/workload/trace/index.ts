@@ -104,7 +104,15 @@ export function openTrace(config: TraceConfig, baseDir: string, where = 'workloa
     prefix: config.prefix === false ? undefined : (config.prefix ?? defaults.prefix),
     maxTokens: config.max_tokens,
   };
-  return { path, format, hints: reader.hints, requests: (seed) => ({ [Symbol.iterator]: () => replayRequests(reader, options, seed) }) };
+  const requests = (seed: number): Iterable<RequestSpec> => ({ [Symbol.iterator]: () => replayRequests(reader, options, seed) });
+  // A trace that yields nothing (a header-only CSV, a window past its end) is a mistake to report,
+  // not an empty run to summarise. Only the first request is read to know.
+  if (requests(0)[Symbol.iterator]().next().done === true) {
+    const windowed = config.skip > 0 || config.duration !== undefined || config.limit !== undefined;
+    const message = windowed ? 'no request of the trace falls in the selected window (skip, duration, limit)' : 'the trace holds no requests';
+    throw new InputError([{ file: path, path: where, message }]);
+  }
+  return { path, format, hints: reader.hints, requests };
 }
 
 export { TRACE_FORMATS, FORMAT_DESCRIPTIONS, detectFormat, resolveFormat, type TraceFormat } from './detect.js';
