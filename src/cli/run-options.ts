@@ -189,6 +189,7 @@ async function simulate(config: SimulationConfig, flags: RunFlags): Promise<{ co
   else process.stdout.write(formatSummary(result.summary));
   process.stderr.write(`simtrace: ${result.steps} steps, ${(result.endTimeNs / 1e9).toFixed(3)} s simulated in ${wallSeconds.toFixed(3)} s wall\n`);
   for (const message of result.traceStats?.messages ?? []) process.stderr.write(`simtrace: ${message}\n`);
+  for (const note of config.inputNotes?.() ?? []) process.stderr.write(`simtrace: ${note}\n`);
   const stopped = stop.reason();
   if (stopped !== undefined) {
     process.stderr.write(`simtrace: ${stopped}: the summary and trace cover the run up to ${(result.endTimeNs / 1e9).toFixed(3)} s simulated (partial)\n`);

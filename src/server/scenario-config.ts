@@ -34,4 +34,6 @@ export interface SimulationConfig {
   readonly epochNs: bigint;
   /** The workload as a lazy stream of requests in arrival order. */
   readonly workload: (streams: RandomStreams) => Iterable<RequestSpec>;
+  /** After a run: what reading the inputs had to report (e.g. skipped trace rows), for stderr. */
+  readonly inputNotes?: () => readonly string[];
 }

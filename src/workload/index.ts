@@ -57,9 +57,12 @@ function* mergeByArrival(first: Iterable<RequestSpec>, second: Iterable<RequestS
  * folder); the trace is opened here, so a missing file or a wrong format is reported when the
  * scenario loads, while its rows stream during the run. Each call of the result starts over.
  */
-export function prepareWorkload(workload: WorkloadConfig, baseDir = '.'): (streams: RandomStreams) => Iterable<RequestSpec> {
+/** The workload as a re-startable stream, plus what reading it had to say (skipped trace rows). */
+export type WorkloadSource = ((streams: RandomStreams) => Iterable<RequestSpec>) & { readonly notes: () => readonly string[] };
+
+export function prepareWorkload(workload: WorkloadConfig, baseDir = '.'): WorkloadSource {
   const trace = workload.trace === undefined ? undefined : openTrace(workload.trace, baseDir);
-  return (streams) => {
+  const source = (streams: RandomStreams): Iterable<RequestSpec> => {
     const explicit = workload.requests === undefined ? [] : explicitRequests(workload.requests, workload.api);
     const plan = generatorPlan(workload);
     const generated =
@@ -69,6 +72,7 @@ export function prepareWorkload(workload: WorkloadConfig, baseDir = '.'): (strea
     const replayed = trace === undefined ? [] : trace.requests(streams.seed);
     return { [Symbol.iterator]: () => mergeByArrival(mergeByArrival(explicit, generated), replayed) };
   };
+  return Object.assign(source, { notes: () => trace?.badRows?.report() ?? [] });
 }
 
 /** Every request of the workload in arrival order, lazily (see prepareWorkload). Re-iterable. */

@@ -6,26 +6,30 @@
 // Timestamp is seconds from the start of the trace; Request tokens the prompt length; Response
 // tokens the output length (0 for a failed request: it is replayed with max_tokens 1). Model and
 // Log Type are read past (filter the file beforehand to replay one model or log type).
+import { guardRow, type BadRows } from './bad-rows.js';
 import { columnIndexes, openCsvTable } from './csv-rows.js';
 import { intField, NO_HINTS, numberField, type TraceReader, type TraceRow } from './trace-row.js';
 
 const COLUMNS = { time: 'Timestamp', prompt: 'Request tokens', output: 'Response tokens' } as const;
 
-export function* burstGptRows(file: string): Generator<TraceRow, void, undefined> {
+export function* burstGptRows(file: string, bad?: BadRows): Generator<TraceRow, void, undefined> {
   const table = openCsvTable(file);
   const col = columnIndexes(file, table, COLUMNS);
   for (let next = table.rows.next(); !next.done; next = table.rows.next()) {
     const { fields, line } = next.value;
-    const at = { file, line };
-    yield {
-      line,
-      timeNs: Math.round(numberField(at, COLUMNS.time, fields[col.time]) * 1e9),
-      promptTokens: intField(at, COLUMNS.prompt, fields[col.prompt]),
-      outputTokens: intField(at, COLUMNS.output, fields[col.output]),
-    };
+    const row = guardRow(bad, (): TraceRow => {
+      const at = { file, line };
+      return {
+        line,
+        timeNs: Math.round(numberField(at, COLUMNS.time, fields[col.time]) * 1e9),
+        promptTokens: intField(at, COLUMNS.prompt, fields[col.prompt]),
+        outputTokens: intField(at, COLUMNS.output, fields[col.output]),
+      };
+    });
+    if (row !== undefined) yield row;
   }
 }
 
 export function burstGptReader(file: string): TraceReader {
-  return { rows: () => burstGptRows(file), timed: true, hints: NO_HINTS };
+  return { rows: (bad) => burstGptRows(file, bad), timed: true, hints: NO_HINTS };
 }

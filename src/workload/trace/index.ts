@@ -30,6 +30,7 @@ import { resolveFormat, TRACE_FORMATS, type TraceFormat } from './detect.js';
 import { measuredReader } from './measured.js';
 import { mooncakeReader } from './mooncake.js';
 import { otlpReader } from './otlp.js';
+import { BadRows } from './bad-rows.js';
 import { replayRequests, type ReplayOptions } from './replay.js';
 import { shareGptReader } from './sharegpt.js';
 import type { TraceHints, TraceReader } from './trace-row.js';
@@ -48,6 +49,8 @@ export const traceSchema = z.strictObject({
   api: z.strictObject({ endpoint: apiEndpoint.optional(), stream: z.boolean().optional() }).optional(),
   prefix: z.union([z.literal(false), z.strictObject({ groups: positiveCount, tokens: positiveCount })]).optional(),
   max_tokens: positiveCount.optional(),
+  /** Count and report malformed rows instead of stopping at the first (`--skip-bad-rows`). */
+  skip_bad_rows: z.boolean().default(false),
 });
 
 export type TraceConfig = z.output<typeof traceSchema>;
@@ -74,6 +77,8 @@ export interface OpenedTrace {
   readonly hints: TraceHints;
   /** The replayed requests, in arrival order, lazily; every call starts over. */
   requests(seed: number): Iterable<RequestSpec>;
+  /** With skip_bad_rows: the rows the last pass skipped. */
+  readonly badRows: BadRows | undefined;
 }
 
 /**
@@ -103,6 +108,7 @@ export function openTrace(config: TraceConfig, baseDir: string, where = 'workloa
     },
     prefix: config.prefix === false ? undefined : (config.prefix ?? defaults.prefix),
     maxTokens: config.max_tokens,
+    badRows: config.skip_bad_rows ? new BadRows() : undefined,
   };
   const requests = (seed: number): Iterable<RequestSpec> => ({ [Symbol.iterator]: () => replayRequests(reader, options, seed) });
   // A trace that yields nothing (a header-only CSV, a window past its end) is a mistake to report,
@@ -112,7 +118,7 @@ export function openTrace(config: TraceConfig, baseDir: string, where = 'workloa
     const message = windowed ? 'no request of the trace falls in the selected window (skip, duration, limit)' : 'the trace holds no requests';
     throw new InputError([{ file: path, path: where, message }]);
   }
-  return { path, format, hints: reader.hints, requests };
+  return { path, format, hints: reader.hints, requests, badRows: options.badRows };
 }
 
 export { TRACE_FORMATS, FORMAT_DESCRIPTIONS, detectFormat, resolveFormat, type TraceFormat } from './detect.js';

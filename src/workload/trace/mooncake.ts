@@ -6,6 +6,7 @@
 // (remapped prefix-block hashes: two requests whose first k ids agree share their first k*512
 // tokens). trace-content.ts turns the ids into token ids that keep exactly that sharing.
 import { MAX_TRACE_BLOCK_ID } from '../content-keys.js';
+import { guardRow, type BadRows } from './bad-rows.js';
 import { readLines } from './file-chunks.js';
 import { intField, NO_HINTS, numberField, parseJsonObject, rowError, type TraceReader, type TraceRow } from './trace-row.js';
 
@@ -24,22 +25,25 @@ function hashIds(at: { file: string; line: number }, value: unknown, inputLength
   return ids;
 }
 
-export function* mooncakeRows(file: string): Generator<TraceRow, void, undefined> {
+export function* mooncakeRows(file: string, bad?: BadRows): Generator<TraceRow, void, undefined> {
   for (const { text, line } of readLines(file)) {
     if (text.trim() === '') continue;
-    const at = { file, line };
-    const o = parseJsonObject(at, text, 'a Mooncake request');
-    const promptTokens = intField(at, 'input_length', o['input_length']);
-    yield {
-      line,
-      timeNs: Math.round(numberField(at, 'timestamp', o['timestamp']) * 1e6),
-      promptTokens,
-      outputTokens: intField(at, 'output_length', o['output_length']),
-      hashIds: hashIds(at, o['hash_ids'] ?? [], promptTokens),
-    };
+    const row = guardRow(bad, (): TraceRow => {
+      const at = { file, line };
+      const o = parseJsonObject(at, text, 'a Mooncake request');
+      const promptTokens = intField(at, 'input_length', o['input_length']);
+      return {
+        line,
+        timeNs: Math.round(numberField(at, 'timestamp', o['timestamp']) * 1e6),
+        promptTokens,
+        outputTokens: intField(at, 'output_length', o['output_length']),
+        hashIds: hashIds(at, o['hash_ids'] ?? [], promptTokens),
+      };
+    });
+    if (row !== undefined) yield row;
   }
 }
 
 export function mooncakeReader(file: string): TraceReader {
-  return { rows: () => mooncakeRows(file), timed: true, hints: NO_HINTS };
+  return { rows: (bad) => mooncakeRows(file, bad), timed: true, hints: NO_HINTS };
 }

@@ -18,6 +18,7 @@ import type { ApiEndpoint } from '../../trace/records.js';
 import { reorderByTime } from './reorder.js';
 import { tracePrompt } from './trace-content.js';
 import type { TraceReader, TraceRow } from './trace-row.js';
+import type { BadRows } from './bad-rows.js';
 
 export interface ReplayOptions {
   readonly file: string;
@@ -33,6 +34,8 @@ export interface ReplayOptions {
   /** Shared prefixes drawn at random, for workloads whose files do not say which request had which. */
   readonly prefix: { readonly groups: number; readonly tokens: number } | undefined;
   readonly maxTokens: number | undefined;
+  /** Skip and count malformed rows (skip_bad_rows); undefined: the first one stops the run. */
+  readonly badRows?: BadRows | undefined;
 }
 
 /** Rows inside the [skip, skip + duration) window of trace time, paired with their offset into it (ns). */
@@ -69,7 +72,8 @@ export function* replayRequests(reader: TraceReader, o: ReplayOptions, seed: num
   const groups = new Map<string, number>();
   const limit = o.limit ?? Infinity;
   let index = 0;
-  for (const [row, offsetNs] of windowed(reader.rows(), o, reader.timed)) {
+  o.badRows?.beginPass();
+  for (const [row, offsetNs] of windowed(reader.rows(o.badRows), o, reader.timed)) {
     if (index >= limit) return;
     const arrivalNs = arrivals !== undefined ? arrivals() : startNs + Math.round(offsetNs * o.timeScale);
     const length = Math.max(1, row.promptTokens);

@@ -14,6 +14,7 @@ import { describeValue } from '../../scenario/problems.js';
 import { peekText, readLines, readTextChunks } from './file-chunks.js';
 import { jsonItems } from './json-elements.js';
 import { intField, NO_HINTS, parseJsonObject, rowError, type At, type TraceReader, type TraceRow } from './trace-row.js';
+import { guardRow, type BadRows } from './bad-rows.js';
 
 const PROMPT_FIELDS = ['prompt_len', 'input_len', 'prompt_tokens', 'input_tokens', 'input_length'] as const;
 const OUTPUT_FIELDS = ['output_len', 'output_tokens', 'completion_tokens', 'output_length'] as const;
@@ -60,7 +61,7 @@ export function shareGptRow(at: At, record: Record<string, unknown>): TraceRow |
   return { ...base, promptTokens: estimateTokens(turnText(at, turns[0], 0)), outputTokens: estimateTokens(turnText(at, turns[1], 1)) };
 }
 
-export function* shareGptRows(file: string): Generator<TraceRow, void, undefined> {
+export function* shareGptRows(file: string, bad?: BadRows): Generator<TraceRow, void, undefined> {
   const isArray = peekText(file, 4096).trimStart().startsWith('[');
   const records = isArray
     ? (function* () {
@@ -70,11 +71,11 @@ export function* shareGptRows(file: string): Generator<TraceRow, void, undefined
   for (const { text, line } of records) {
     if (text.trim() === '') continue;
     const at = { file, line };
-    const row = shareGptRow(at, parseJsonObject(at, text, 'a ShareGPT record'));
+    const row = guardRow(bad, () => shareGptRow(at, parseJsonObject(at, text, 'a ShareGPT record')));
     if (row !== undefined) yield row;
   }
 }
 
 export function shareGptReader(file: string): TraceReader {
-  return { rows: () => shareGptRows(file), timed: false, hints: NO_HINTS };
+  return { rows: (bad) => shareGptRows(file, bad), timed: false, hints: NO_HINTS };
 }

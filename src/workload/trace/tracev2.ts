@@ -20,6 +20,7 @@ import { parse as parseYaml } from 'yaml';
 import { InputError } from '../../scenario/problems.js';
 import { columnIndexes, openCsvTable } from './csv-rows.js';
 import { definedOnly, intField, optionalInt, rowError, type At, type TraceHints, type TraceReader, type TraceRow } from './trace-row.js';
+import { guardRow, type BadRows } from './bad-rows.js';
 
 const COLUMNS = {
   id: 'request_id',
@@ -75,44 +76,49 @@ function parseBool(at: At, field: string, text: string | undefined): boolean | u
   throw rowError(at, field, `expected true or false, found ${JSON.stringify(text)}`);
 }
 
-function* traceV2Rows(data: string): Generator<TraceRow, void, undefined> {
+function* traceV2Rows(data: string, bad?: BadRows): Generator<TraceRow, void, undefined> {
   const table = openCsvTable(data);
   const col = columnIndexes(data, table, COLUMNS, OPTIONAL);
   const field = (fields: readonly string[], index: number) => (index < 0 ? undefined : fields[index]);
   let referenceUs: number | undefined;
   for (let next = table.rows.next(); !next.done; next = table.rows.next()) {
     const { fields, line } = next.value;
-    const at = { file: data, line };
-    const arrivalUs = intField(at, COLUMNS.arrival, field(fields, col.arrival));
-    const sendUs = optionalInt(at, COLUMNS.send, field(fields, col.send)) ?? 0;
-    const timeUs = sendUs > 0 ? sendUs : arrivalUs;
-    referenceUs ??= timeUs;
-    const group = field(fields, col.prefixGroup) ?? '';
-    const input = intField(at, COLUMNS.input, field(fields, col.input));
-    const prefixTokens = group === '' ? 0 : (optionalInt(at, COLUMNS.prefixLength, field(fields, col.prefixLength)) ?? 0);
-    const serverInput = optionalInt(at, COLUMNS.serverInput, field(fields, col.serverInput)) ?? 0;
-    const deadlineUs = optionalInt(at, COLUMNS.deadline, field(fields, col.deadline)) ?? 0;
-    if (deadlineUs > 0 && deadlineUs < timeUs) {
-      throw rowError(at, COLUMNS.deadline, `expected a deadline after the request was sent (${timeUs} us), found ${deadlineUs}`);
-    }
-    const stream = parseBool(at, COLUMNS.streaming, field(fields, col.streaming));
-    const priority = optionalInt(at, COLUMNS.priority, field(fields, col.priority));
-    yield {
-      line,
-      // Microsecond times may be epoch-based (~1.7e15): subtract before scaling, so ns stay exact.
-      timeNs: (timeUs - referenceUs) * 1000,
-      id: field(fields, col.id) ?? String(line),
-      promptTokens: group === '' ? (serverInput > 0 ? serverInput : input) : prefixTokens + input,
-      outputTokens: intField(at, COLUMNS.output, field(fields, col.output)),
-      ...(group !== '' && prefixTokens > 0 ? { prefix: { group, tokens: prefixTokens } } : {}),
-      ...(deadlineUs > 0 ? { abortAfterNs: (deadlineUs - timeUs) * 1000 } : {}),
-      ...definedOnly({ stream, priority }),
-    };
+    const row = guardRow(bad, (): TraceRow => {
+      const at = { file: data, line };
+      const arrivalUs = intField(at, COLUMNS.arrival, field(fields, col.arrival));
+      const sendUs = optionalInt(at, COLUMNS.send, field(fields, col.send)) ?? 0;
+      const timeUs = sendUs > 0 ? sendUs : arrivalUs;
+      const group = field(fields, col.prefixGroup) ?? '';
+      const input = intField(at, COLUMNS.input, field(fields, col.input));
+      const prefixTokens = group === '' ? 0 : (optionalInt(at, COLUMNS.prefixLength, field(fields, col.prefixLength)) ?? 0);
+      const serverInput = optionalInt(at, COLUMNS.serverInput, field(fields, col.serverInput)) ?? 0;
+      const deadlineUs = optionalInt(at, COLUMNS.deadline, field(fields, col.deadline)) ?? 0;
+      if (deadlineUs > 0 && deadlineUs < timeUs) {
+        throw rowError(at, COLUMNS.deadline, `expected a deadline after the request was sent (${timeUs} us), found ${deadlineUs}`);
+      }
+      const stream = parseBool(at, COLUMNS.streaming, field(fields, col.streaming));
+      const priority = optionalInt(at, COLUMNS.priority, field(fields, col.priority));
+      const outputTokens = intField(at, COLUMNS.output, field(fields, col.output));
+      // The first good row sets the reference, so a skipped bad row never shifts the times.
+      referenceUs ??= timeUs;
+      return {
+        line,
+        // Microsecond times may be epoch-based (~1.7e15): subtract before scaling, so ns stay exact.
+        timeNs: (timeUs - referenceUs) * 1000,
+        id: field(fields, col.id) ?? String(line),
+        promptTokens: group === '' ? (serverInput > 0 ? serverInput : input) : prefixTokens + input,
+        outputTokens,
+        ...(group !== '' && prefixTokens > 0 ? { prefix: { group, tokens: prefixTokens } } : {}),
+        ...(deadlineUs > 0 ? { abortAfterNs: (deadlineUs - timeUs) * 1000 } : {}),
+        ...definedOnly({ stream, priority }),
+      };
+    });
+    if (row !== undefined) yield row;
   }
 }
 
 export function traceV2Reader(path: string): TraceReader {
   const { header, data } = traceV2Files(path);
   if (!existsSync(data)) throw new InputError([{ file: path, path: '', message: `expected the TraceV2 data file ${data} beside the header, found none` }]);
-  return { rows: () => traceV2Rows(data), timed: true, hints: headerHints(header) };
+  return { rows: (bad) => traceV2Rows(data, bad), timed: true, hints: headerHints(header) };
 }
