@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../scenario/problems.js';
 import { registerCapacity } from './commands/capacity.js';
+import { registerCalibrate } from './commands/calibrate.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDiff } from './commands/diff.js';
 import { registerMerge } from './commands/merge.js';
@@ -15,7 +16,7 @@ import { registerValidate } from './commands/validate.js';
 
 export const EXIT = { OK: 0, CHECK_FAILED: 1, BAD_INPUT: 2, INTERNAL: 3, UNDELIVERED_SPANS: 4 } as const;
 
-const COMMANDS: ((program: Command, setExit: SetExit) => void)[] = [registerRun, registerValidate, registerDiff, registerSweep, registerCapacity, registerMerge, registerReplay, registerCompare];
+const COMMANDS: ((program: Command, setExit: SetExit) => void)[] = [registerRun, registerValidate, registerDiff, registerSweep, registerCapacity, registerMerge, registerReplay, registerCompare, registerCalibrate];
 
 function buildProgram(setExit: SetExit): Command {
   const program = new Command('simtrace')

@@ -2,12 +2,14 @@
 import type { SimulationConfig } from '../server/scenario-config.js';
 import { prepareWorkload } from '../workload/index.js';
 import { resolveBatchLimits, type Scenario } from './schema.js';
+import { numGpuBlocksOf, resolveStepTime } from './model-resolve.js';
 
 /** `baseDir` is the scenario file's folder: relative paths in the scenario (a trace) start there. */
 export function resolveScenario(scenario: Scenario, fallbackName: string, baseDir = '.'): SimulationConfig {
   const e = scenario.engine;
   const o = scenario.observability;
   const { maxNumSeqs, maxNumBatchedTokens } = resolveBatchLimits(e);
+  const workload = prepareWorkload(scenario.workload, baseDir);
   return {
     name: scenario.name ?? fallbackName,
     seed: scenario.seed,
@@ -19,7 +21,7 @@ export function resolveScenario(scenario: Scenario, fallbackName: string, baseDi
       longPrefillTokenThreshold: e.long_prefill_token_threshold,
       policy: e.scheduling_policy,
       blockSize: e.block_size,
-      numGpuBlocks: e.num_gpu_blocks,
+      numGpuBlocks: numGpuBlocksOf(scenario, baseDir),
       enablePrefixCaching: e.enable_prefix_caching,
       // Optional in SchedulerConfig (absent = sync), so it is only set when on.
       ...(e.async_scheduling ? { asyncScheduling: true } : {}),
@@ -33,11 +35,12 @@ export function resolveScenario(scenario: Scenario, fallbackName: string, baseDi
       stepTracingClosureInterval: o.step_tracing_closure_interval,
     },
     modelName: scenario.model.name,
-    stepTime: scenario.model.step_time,
+    stepTime: resolveStepTime(scenario.model, baseDir),
     schedulerTime: scenario.model.scheduler_time,
     frontend: { inputDelay: scenario.frontend.input_delay, outputDelay: scenario.frontend.output_delay },
     epochNs: BigInt(Date.parse(scenario.clock.epoch.replace(/\.\d+Z$/, 'Z'))) * 1_000_000n + fractionNs(scenario.clock.epoch),
-    workload: prepareWorkload(scenario.workload, baseDir),
+    workload,
+    inputNotes: workload.notes,
   };
 }
 

@@ -4,13 +4,15 @@
 import { z } from 'zod';
 import { workloadSchema } from '../workload/index.js';
 import { nonNegativeDuration, positiveDuration, probability } from './units.js';
+import { stepCoefficientsSchema } from '../timing/roofline.js';
+import { checkModel, numGpuBlocksOf } from './model-resolve.js';
 
 const positiveInt = z.number().int().positive();
 
 export const engineSchema = z.strictObject({
   block_size: positiveInt.default(16),
-  /** Includes the null block, as in vLLM. */
-  num_gpu_blocks: z.number().int().min(2),
+  /** Includes the null block, as in vLLM. Derived from model.gpu and the model when left out. */
+  num_gpu_blocks: z.number().int().min(2).optional(),
   max_num_seqs: positiveInt.optional(),
   max_num_batched_tokens: positiveInt.optional(),
   max_model_len: positiveInt.default(4096),
@@ -40,10 +42,44 @@ const linearStepTime = z.strictObject({
   per_context_token: nonNegativeDuration.default(0),
 });
 
+const rooflineStepTime = z.strictObject({
+  type: z.literal('roofline'),
+  /** Overrides of the shipped coefficients, or a coefficients file (YAML/JSON, from simtrace calibrate). */
+  coefficients: z
+    .union([
+      z.string().min(1),
+      z.strictObject({ ...stepCoefficientsSchema.shape, input_delay: nonNegativeDuration.optional(), completion_delay: nonNegativeDuration.optional() }),
+    ])
+    .optional(),
+});
+
+const architectureSchema = z.strictObject({
+  layers: positiveInt,
+  hidden: positiveInt,
+  heads: positiveInt,
+  kv_heads: positiveInt,
+  head_dim: positiveInt.optional(),
+  intermediate: positiveInt,
+  experts: z.number().int().nonnegative().default(0),
+  experts_per_token: z.number().int().nonnegative().default(0),
+  vocab: positiveInt,
+  bytes_per_param: z.number().positive().default(2),
+  tie_embeddings: z.boolean().optional(),
+});
+
 export const modelSchema = z.strictObject({
-  /** Reported as gen_ai.response.model. */
+  /** Reported as gen_ai.response.model; a built-in model's name also gives its architecture. */
   name: z.string().min(1).default('simtrace/model'),
-  step_time: z.discriminatedUnion('type', [constantStepTime, linearStepTime]),
+  /** The model's dimensions inline, or a path to a Hugging Face config.json; else the catalog's by name. */
+  architecture: z.union([z.string().min(1), architectureSchema]).optional(),
+  /** A catalog GPU (H100, H200, A100-80GB, L40S). */
+  gpu: z.string().min(1).default('H100'),
+  tensor_parallel_size: positiveInt.default(1),
+  gpu_memory_utilization: z.number().positive().max(1).default(0.9),
+  /** Bytes per GPU kept back from the KV pool for activations (vLLM profiles it); 1.5 GiB by default. */
+  activation_reserve: z.number().nonnegative().optional(),
+  /** Default: the roofline with the shipped coefficients (needs a known or given architecture). */
+  step_time: z.discriminatedUnion('type', [constantStepTime, linearStepTime, rooflineStepTime]).optional(),
   /** The scheduler's own CPU time per step (step.duration_us); vLLM leaves it implicit. */
   scheduler_time: z
     .strictObject({
@@ -76,7 +112,12 @@ export const scenarioSchema = z
     clock: clockSchema.prefault({}),
     workload: workloadSchema,
   })
-  .superRefine((scenario, ctx) => checkEngineLimits(scenario.engine, ctx));
+  .superRefine((scenario, ctx) => {
+    if (!checkModel(scenario.model, scenario.engine.num_gpu_blocks === undefined, ctx)) return;
+    // A config.json path is read at resolve time, relative to the scenario file.
+    if (scenario.engine.num_gpu_blocks === undefined && typeof scenario.model.architecture === 'string') return;
+    checkEngineLimits({ ...scenario.engine, num_gpu_blocks: numGpuBlocksOf(scenario) }, ctx);
+  });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
@@ -96,7 +137,7 @@ export function resolveBatchLimits(engine: EngineFields): { maxNumSeqs: number; 
 }
 
 /** The configurations vLLM itself refuses to start with. */
-function checkEngineLimits(engine: EngineFields, ctx: z.core.$RefinementCtx): void {
+function checkEngineLimits(engine: EngineFields & { num_gpu_blocks: number }, ctx: z.core.$RefinementCtx): void {
   const { maxNumSeqs, maxNumBatchedTokens } = resolveBatchLimits(engine);
   if (maxNumBatchedTokens < maxNumSeqs) {
     ctx.addIssue({

@@ -2,6 +2,7 @@
 // whatever the hardware does), so simtrace models it and says so; the scenario picks the model.
 import type { BatchShape } from '../scheduler/scheduler-output.js';
 import { NS_PER_S } from '../engine/time.js';
+import { RooflineStepTime, type RooflineConfig } from './roofline.js';
 
 export interface StepTimeModel {
   /** Forward-pass time of a non-empty batch, in integer nanoseconds (>= 1). */
@@ -16,7 +17,8 @@ export type StepTimeConfig =
       readonly per_prefill_token: number;
       readonly per_decode_token: number;
       readonly per_context_token: number;
-    };
+    }
+  | RooflineConfig;
 
 function toNs(seconds: number): number {
   return Math.max(1, Math.round(seconds * NS_PER_S));
@@ -53,6 +55,8 @@ export function createStepTimeModel(config: StepTimeConfig): StepTimeModel {
       return new ConstantStepTime(config.duration);
     case 'linear':
       return new LinearStepTime(config);
+    case 'roofline':
+      return new RooflineStepTime(config);
   }
 }
 

@@ -15,7 +15,9 @@ const MEASURED = 'fixtures/measured/llama-2-7b-codegen-head';
 
 describe('compare with a measured run', () => {
   it('matches every request and compares against ground_truth.json', async () => {
-    const { comparison: c } = await runCompare({ measured: MEASURED });
+    // A completion delay of 10 ms: compare adds it to simulated E2E (the frontend has no such event).
+    const set = ['model.step_time={type: roofline, coefficients: {completion_delay: 10ms}}'];
+    const { comparison: c } = await runCompare({ measured: MEASURED, set });
     expect(c.requests).toEqual({ real: 60, simulated: 60, matched: 60 });
     const truth = JSON.parse(readFileSync(join(MEASURED, 'ground_truth.json'), 'utf8')) as { ttft_s: number; e2e_s: number }[];
     const avg = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -24,9 +26,13 @@ describe('compare with a measured run', () => {
     // ignore_eos with output_len 247: 246 intervals per request on both sides.
     expect(c.itl.mean.real).toBeCloseTo(avg(truth.map((t) => (t.e2e_s - t.ttft_s) / 246)), 12);
     // The simulated side agrees with the run summary of the same replay (a separate code path).
-    const { summary } = await runSimulation(loadReplayScenario({ trace: MEASURED }).config);
+    // Compare adds the roofline's fitted client-side completion delay to E2E; run's summary has none.
+    const { config } = loadReplayScenario({ trace: MEASURED, set });
+    const completionMs = config.stepTime.type === 'roofline' ? (config.stepTime.completion_delay ?? 0) * 1000 : 0;
+    expect(completionMs).toBeCloseTo(10, 9);
+    const { summary } = await runSimulation(config);
     expect(c.ttft.mean.sim * 1000).toBeCloseTo(summary.ttft_ms.mean, 9);
-    expect(c.e2e.p99.sim * 1000).toBeCloseTo(summary.e2el_ms.p99, 9);
+    expect(c.e2e.p99.sim * 1000).toBeCloseTo(summary.e2el_ms.p99 + completionMs, 9);
   });
 
   it('takes the engine from the measured run: kv_blocks_total_gpu + 1 blocks, max_model_len from exp-config', () => {

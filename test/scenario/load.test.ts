@@ -91,7 +91,7 @@ workload:
 
   it('points a missing key at its parent', () => {
     expect(problems(VALID.replace('  num_gpu_blocks: 300\n', '  block_size: 16\n'))).toEqual([
-      'sc.yaml:3:3: engine.num_gpu_blocks: required, expected number',
+      'sc.yaml:3:3: engine.num_gpu_blocks: required, expected number (or a built-in model.name or a model.architecture to derive it from)',
     ]);
   });
 

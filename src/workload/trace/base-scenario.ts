@@ -10,6 +10,9 @@
 //   model:   the trace's model name, else meta-llama/Llama-3.1-8B-Instruct; the linear step time of
 //            the shipped scenarios (6 ms + 40 us per prefill token + 150 us per decode request +
 //            0.01 us per context token), an uncalibrated stand-in until a model is calibrated
+//   measured runs (format `measured`): the run's model, its tensor parallelism, H100, the roofline
+//            step time with the shipped coefficients (src/model/default-coefficients.ts) and their
+//            fitted frontend.input_delay, and async scheduling on (the runs had it on, vLLM's default)
 //   tracing: journey and step tracing on (step sample rate 1%), so --trace-out has something to write
 //
 // The result is YAML text, so that --set overrides and error messages work as for a scenario file.
@@ -17,6 +20,8 @@ import { basename } from 'node:path';
 import { stringify } from 'yaml';
 import type { TraceFormat } from './detect.js';
 import type { TraceHints } from './trace-row.js';
+import { DEFAULT_COEFFICIENTS } from '../../model/default-coefficients.js';
+import { lookupModel } from '../../model/catalog.js';
 
 export const BUILT_IN_BASE_NAME = '<built-in replay base>';
 
@@ -38,7 +43,8 @@ export function replayName(path: string): string {
 
 /** The built-in base scenario for replaying `path`, as YAML text (see the head comment). */
 export function builtInBaseYaml(path: string, format: TraceFormat, hints: TraceHints): string {
-  const engine = { ...DEFAULT_ENGINE, ...hints.engine };
+  const measured = format === 'measured' && hints.modelName !== undefined && lookupModel(hints.modelName) !== undefined;
+  const engine = { ...DEFAULT_ENGINE, ...hints.engine, ...(measured ? { async_scheduling: true } : {}) };
   // The pool must hold one request of max_model_len, as vLLM requires at start-up.
   const blocksNeeded = Math.ceil(engine.max_model_len / engine.block_size) + 1;
   if (engine.num_gpu_blocks < blocksNeeded) engine.max_model_len = (engine.num_gpu_blocks - 1) * engine.block_size;
@@ -47,10 +53,13 @@ export function builtInBaseYaml(path: string, format: TraceFormat, hints: TraceH
     seed: 0,
     engine,
     observability: { enable_journey_tracing: true, step_tracing_enabled: true, step_tracing_sample_rate: 0.01 },
-    model: {
-      name: hints.modelName ?? 'meta-llama/Llama-3.1-8B-Instruct',
-      step_time: { type: 'linear', base: '6ms', per_prefill_token: '40us', per_decode_token: '150us', per_context_token: '0.01us' },
-    },
+    model: measured
+      ? { name: hints.modelName, gpu: 'H100', tensor_parallel_size: hints.tensorParallelSize ?? 1 }
+      : {
+          name: hints.modelName ?? 'meta-llama/Llama-3.1-8B-Instruct',
+          step_time: { type: 'linear', base: '6ms', per_prefill_token: '40us', per_decode_token: '150us', per_context_token: '0.01us' },
+        },
+    ...(measured ? { frontend: { input_delay: DEFAULT_COEFFICIENTS.frontend.input_delay } } : {}),
     workload: { trace: { path, format } },
   };
   return stringify(scenario);

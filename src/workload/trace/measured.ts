@@ -80,7 +80,10 @@ function plan(folder: string, workloadFile: string): MeasuredPlan {
   return {
     fixedOutput,
     hints: {
-      ...definedOnly({ modelName: typeof modelName === 'string' ? modelName : undefined }),
+      ...definedOnly({
+        modelName: typeof modelName === 'string' ? modelName : undefined,
+        tensorParallelSize: num(exp['tensor_parallelism'] ?? config['tensor_parallelism']),
+      }),
       engine: definedOnly({
         block_size: num(config['block_size']),
         // Step tracing's kv.blocks_total_gpu is num_gpu_blocks - 1 (the null block is not counted).

@@ -4,6 +4,7 @@
 import { InputError } from '../../scenario/problems.js';
 import { describeValue } from '../../scenario/problems.js';
 import type { ApiEndpoint } from '../../trace/records.js';
+import type { BadRows } from './bad-rows.js';
 
 export interface TraceRow {
   /** 1-based line of the row in its file (for messages). */
@@ -33,6 +34,8 @@ export interface TraceRow {
 /** Settings a trace reveals about the deployment that served it (used by `replay`'s built-in base). */
 export interface TraceHints {
   readonly modelName?: string;
+  /** The deployment's tensor parallelism (a measured run's exp-config.yaml). */
+  readonly tensorParallelSize?: number;
   readonly engine?: {
     readonly block_size?: number;
     readonly num_gpu_blocks?: number;
@@ -52,8 +55,11 @@ export interface TraceDefaults {
 }
 
 export interface TraceReader {
-  /** The rows in file order, lazily; each call starts a fresh pass over the file. */
-  rows(): Iterable<TraceRow>;
+  /**
+   * The rows in file order, lazily; each call starts a fresh pass over the file. With `bad`,
+   * malformed rows are skipped and recorded there (formats that support it; others ignore it).
+   */
+  rows(bad?: BadRows): Iterable<TraceRow>;
   /** False for formats without arrival times (ShareGPT): the replay needs `rate` or sends all at once. */
   readonly timed: boolean;
   readonly hints: TraceHints;
