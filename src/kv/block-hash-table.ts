@@ -52,10 +52,16 @@ export class BlockHashTable {
 
   insert(hash: number, block: number): void {
     if ((this.count + 1) * 2 > this.keys.length) this.grow();
-    if (this.first(hash) < 0) this.distinct++;
     const keys = this.keys;
+    // One probe does both jobs: every entry of `hash` lies between its home and the first empty
+    // slot, which is where the new entry goes, so the walk also tells whether the hash is new.
+    let known = false;
     let i = this.home(hash);
-    while (keys[i] !== EMPTY) i = (i + 1) & this.mask;
+    for (let key = keys[i]!; key !== EMPTY; key = keys[i]!) {
+      if (key === hash) known = true;
+      i = (i + 1) & this.mask;
+    }
+    if (!known) this.distinct++;
     keys[i] = hash;
     this.values[i] = block;
     this.count++;
@@ -66,26 +72,34 @@ export class BlockHashTable {
     const keys = this.keys;
     const values = this.values;
     const mask = this.mask;
+    // Other entries of `hash` (duplicates) are in the same cluster, before or after this one; both
+    // walks below see them, so no second probe is needed to maintain `distinct`.
+    let duplicate = false;
     let i = this.home(hash);
     for (; ; i = (i + 1) & mask) {
       const key = keys[i]!;
       if (key === EMPTY) return false;
-      if (key === hash && values[i] === block) break;
+      if (key === hash) {
+        if (values[i] === block) break;
+        duplicate = true;
+      }
     }
     // Backward shift: move later entries of the cluster into the hole when their home allows.
     let hole = i;
     for (let j = (i + 1) & mask; keys[j] !== EMPTY; j = (j + 1) & mask) {
-      const home = this.home(keys[j]!);
+      const key = keys[j]!;
+      if (key === hash) duplicate = true;
+      const home = this.home(key);
       const fits = hole <= j ? home <= hole || home > j : home <= hole && home > j;
       if (fits) {
-        keys[hole] = keys[j]!;
+        keys[hole] = key;
         values[hole] = values[j]!;
         hole = j;
       }
     }
     keys[hole] = EMPTY;
     this.count--;
-    if (this.first(hash) < 0) this.distinct--;
+    if (!duplicate) this.distinct--;
     return true;
   }
 

@@ -1,7 +1,7 @@
 // The KV block pool: vLLM's BlockPool (block_pool.py), spec B.1, B.4 (get_new_blocks,
 // cache_full_blocks), B.5 (touch, free_blocks), B.6 (usage, reset_prefix_cache).
 //
-// Blocks are plain ids; their state lives in typed arrays (ref counts, hashes) so that the pool
+// Blocks are plain ids; their state lives in a typed array (hash and ref count) so that the pool
 // does no per-block allocation. Prefix-cache hashes are non-negative 53-bit integers
 // (block-hash.ts), so a negative sentinel in a Float64Array marks "no hash".
 
@@ -16,8 +16,12 @@ export const NULL_BLOCK_ID = 0;
 
 export class BlockPool {
   readonly freeQueue: FreeBlockQueue;
-  private readonly refCnt: Int32Array;
-  private readonly hashes: Float64Array;
+  /**
+   * Per block, side by side: its hash (or NO_HASH) at 2*id and its ref count at 2*id+1. Allocation
+   * reads both for a block popped in LRU (random) order, so keeping them in one cache line saves a
+   * miss per block.
+   */
+  private readonly state: Float64Array;
   /**
    * hash -> the block(s) registered under it. vLLM does not deduplicate (block tables are
    * append-only, so a block computed twice keeps its id), hence several blocks may share a hash:
@@ -32,8 +36,8 @@ export class BlockPool {
     if (!Number.isInteger(numGpuBlocks) || numGpuBlocks < 1) {
       throw new Error(`internal: numGpuBlocks must be a positive integer, got ${numGpuBlocks}`);
     }
-    this.refCnt = new Int32Array(numGpuBlocks);
-    this.hashes = new Float64Array(numGpuBlocks).fill(NO_HASH);
+    this.state = new Float64Array(2 * numGpuBlocks);
+    for (let id = 0; id < numGpuBlocks; id++) this.setHash(id, NO_HASH);
     this.freeQueue = new FreeBlockQueue(numGpuBlocks);
     this.cached = new BlockHashTable(numGpuBlocks);
     // vLLM takes the head (block 0) as the null block; usable blocks are 1..N-1, so the first
@@ -52,12 +56,12 @@ export class BlockPool {
   }
 
   refCount(id: number): number {
-    return this.refCnt[id]!;
+    return this.refOf(id);
   }
 
   /** The block's hash, or null if it has none. */
   blockHash(id: number): number | null {
-    const h = this.hashes[id]!;
+    const h = this.hashOf(id);
     return h === NO_HASH ? null : h;
   }
 
@@ -75,8 +79,8 @@ export class BlockPool {
     const ids = this.freeQueue.popleftN(k);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      if (this.hashes[id] !== NO_HASH) this.evictCachedBlock(id);
-      this.refCnt[id] = 1;
+      if (this.hashOf(id) !== NO_HASH) this.evictCachedBlock(id);
+      this.setRef(id, 1);
     }
     return ids;
   }
@@ -86,17 +90,17 @@ export class BlockPool {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       if (id === NULL_BLOCK_ID) continue;
-      if (this.refCnt[id] === 0) this.freeQueue.remove(id);
-      this.refCnt[id]!++;
+      if (this.refOf(id) === 0) this.freeQueue.remove(id);
+      this.setRef(id, this.refOf(id) + 1);
     }
   }
 
   /** Drop one reference; at 0 the block goes to the queue tail (keeping its hash). */
   freeBlock(id: number): void {
     if (id === NULL_BLOCK_ID) return;
-    const ref = this.refCnt[id]!;
+    const ref = this.refOf(id);
     if (ref <= 0) throw new Error(`internal: block ${id} freed with ref count ${ref}`);
-    this.refCnt[id] = ref - 1;
+    this.setRef(id, ref - 1);
     if (ref === 1) this.freeQueue.append(id);
   }
 
@@ -125,9 +129,9 @@ export class BlockPool {
     for (let i = numCachedBlocks; i < numFullBlocks; i++) {
       const id = blocks[i]!;
       if (id === NULL_BLOCK_ID) continue;
-      if (this.hashes[id] !== NO_HASH) throw new Error(`internal: block ${id} is already cached`);
+      if (this.hashOf(id) !== NO_HASH) throw new Error(`internal: block ${id} is already cached`);
       const hash = blockHashes[i]!;
-      this.hashes[id] = hash;
+      this.setHash(id, hash);
       this.cached.insert(hash, id);
     }
   }
@@ -142,7 +146,7 @@ export class BlockPool {
   resetPrefixCache(): boolean {
     if (this.numGpuBlocks - this.freeQueue.length !== 1) return false;
     this.cached.clear();
-    this.hashes.fill(NO_HASH);
+    for (let id = 0; id < this.numGpuBlocks; id++) this.setHash(id, NO_HASH);
     return true;
   }
 
@@ -151,9 +155,25 @@ export class BlockPool {
     this.cached.forEach(visit);
   }
 
+  private hashOf(id: number): number {
+    return this.state[2 * id]!;
+  }
+
+  private setHash(id: number, hash: number): void {
+    this.state[2 * id] = hash;
+  }
+
+  private refOf(id: number): number {
+    return this.state[2 * id + 1]!;
+  }
+
+  private setRef(id: number, ref: number): void {
+    this.state[2 * id + 1] = ref;
+  }
+
   private evictCachedBlock(id: number): void {
-    const hash = this.hashes[id]!;
-    this.hashes[id] = NO_HASH;
+    const hash = this.hashOf(id);
+    this.setHash(id, NO_HASH);
     if (!this.cached.remove(hash, id)) throw new Error(`internal: block ${id} has hash ${hash} but is not in the cache map`);
   }
 }

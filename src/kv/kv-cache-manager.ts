@@ -44,13 +44,59 @@ interface RequestTable {
   numCached: number;
 }
 
+/**
+ * Block tables by request index. Requests get dense indices in arrival order, so an array beats a
+ * Map: allocateSlots looks a table up for every running request in every step. The array is a
+ * sliding window [base, base + slots.length): freed tables at its front are shifted out (V8 trims
+ * an array's front in O(1)), so memory follows the spread of live indices, not the run length.
+ * Holes are filled with undefined so the array stays in V8's fast (non-dictionary) mode.
+ */
+class RequestTables {
+  private slots: (RequestTable | undefined)[] = [];
+  private base = 0;
+
+  get(index: number): RequestTable | undefined {
+    return this.slots[index - this.base];
+  }
+
+  set(index: number, table: RequestTable): void {
+    if (this.slots.length === 0) this.base = index;
+    if (index < this.base) {
+      // An index below the window (admitted out of index order): widen the window downwards.
+      const widened = new Array<RequestTable | undefined>(this.base - index).fill(undefined);
+      this.slots = widened.concat(this.slots);
+      this.base = index;
+    }
+    while (this.slots.length < index - this.base) this.slots.push(undefined);
+    this.slots[index - this.base] = table;
+  }
+
+  delete(index: number): void {
+    const at = index - this.base;
+    if (at < 0 || at >= this.slots.length) return;
+    this.slots[at] = undefined;
+    while (this.slots.length > 0 && this.slots[0] === undefined) {
+      this.slots.shift();
+      this.base++;
+    }
+  }
+
+  /** Every (index, table), by index. */
+  *entries(): Generator<[number, RequestTable]> {
+    for (let at = 0; at < this.slots.length; at++) {
+      const table = this.slots[at];
+      if (table !== undefined) yield [this.base + at, table];
+    }
+  }
+}
+
 export class KvCacheManager {
   readonly blockSize: number;
   readonly maxModelLen: number;
   readonly enablePrefixCaching: boolean;
   private readonly pool: BlockPool;
-  // Insertion ordered, like vLLM's dicts; presence means "already admitted" (B.4's tracked case).
-  private readonly tables = new Map<number, RequestTable>();
+  // Presence means "already admitted" (B.4's tracked case).
+  private readonly tables = new RequestTables();
   private readonly statsTotal: PrefixCacheStats = emptyPrefixCacheStats();
   private statsInterval: PrefixCacheStatsUpdate = emptyPrefixCacheStatsUpdate();
 
@@ -250,7 +296,7 @@ export class KvCacheManager {
     const queue = this.pool.freeQueue;
     queue.checkInvariants();
     const holders = new Int32Array(n);
-    for (const [index, table] of this.tables) {
+    for (const [index, table] of this.tables.entries()) {
       if (table.numCached > table.blocks.length) {
         throw new Error(`internal: request ${index} has ${table.numCached} cached of ${table.blocks.length} blocks`);
       }

@@ -268,7 +268,9 @@ export class Scheduler {
     const { scheduledRequests, producesToken } = output;
     for (let k = 0; k < scheduledRequests.length; k++) {
       const request = scheduledRequests[k]!;
-      if (!producesToken[k] || !this.requests.has(request.index) || isFinished(request.status)) continue;
+      // A request leaves `requests` exactly when it finishes, so the status alone says whether it
+      // is still known (no Map probe per request per step).
+      if (!producesToken[k] || isFinished(request.status)) continue;
       const sampled = tokens(request);
       const hadOutputs = request.numOutputTokens > 0;
       const wasRunning = request.status === 'RUNNING';
@@ -299,11 +301,12 @@ export class Scheduler {
         else this.waiting.remove(request);
         this.freeRequest(request, nowNs);
       }
-      outputs.push({
-        request,
-        numNewTokens: appended,
-        ...(stopStatus !== undefined ? { finishStatus: FINISH_STATUS[stopStatus] } : {}),
-      });
+      // Two literal shapes rather than a conditional spread, which clones through a slow path.
+      outputs.push(
+        stopStatus === undefined
+          ? { request, numNewTokens: appended }
+          : { request, numNewTokens: appended, finishStatus: FINISH_STATUS[stopStatus] },
+      );
     }
     if (stoppedRunning) this.removeFinishedFromRunning();
     return outputs;

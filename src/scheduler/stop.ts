@@ -7,7 +7,7 @@ export function checkStop(request: SimRequest, maxModelLen: number): RequestStat
   if (request.numOutputTokens < request.minTokens) return undefined;
   const last = request.lastToken;
   if (!request.ignoreEos && last === request.eosTokenId) return 'FINISHED_STOPPED';
-  if (request.stopTokenIds.includes(last)) {
+  if (request.stopTokenIds.length > 0 && request.stopTokenIds.includes(last)) {
     request.stopReason = last;
     return 'FINISHED_STOPPED';
   }

@@ -12,12 +12,13 @@ import type { EventCalendar } from '../engine/calendar.js';
 import type { RandomStream, RandomStreams } from '../engine/random.js';
 import type { MetricsCollector } from '../report/metrics.js';
 import { AsyncScheduler } from '../scheduler/async-scheduler.js';
-import { SimRequest } from '../scheduler/request.js';
+import type { SimRequest } from '../scheduler/request.js';
 import { Scheduler, type SchedulerListener } from '../scheduler/scheduler.js';
 import type { SchedulerOutput, StepSampler } from '../scheduler/scheduler-output.js';
 import { createStepTimeModel, schedulerTimeNs, type StepTimeModel } from '../timing/step-time.js';
 import type { StepRecord, TraceRecorder } from '../trace/records.js';
 import { EOS_TOKEN_ID, syntheticToken } from '../workload/tokens.js';
+import { EngineRequest, servedOf } from './engine-request.js';
 import { PRIORITY, type SimEvent } from './events.js';
 import type { Frontend } from './frontend.js';
 import type { SimulationConfig } from './scenario-config.js';
@@ -154,18 +155,17 @@ export class EngineCore {
     return { output, submitNs: tEmit, doneNs };
   }
 
+  /** The model's sampled token (one closure for the run, not one per step). */
+  private readonly nextToken = (request: SimRequest): number =>
+    servedOf(request).nextToken(request.numOutputTokens, EOS_TOKEN_ID, syntheticToken);
+
   traceStep(record: StepRecord): void {
     this.trace!.step(record);
   }
 
   stepEnd(output: SchedulerOutput, nowNs: number): void {
     this.drainInputs(nowNs, true);
-    const live = this.frontend.live;
-    const outputs = this.scheduler.updateFromOutput(
-      output,
-      (request) => live.get(request.index)!.nextToken(request.numOutputTokens, EOS_TOKEN_ID, syntheticToken),
-      nowNs,
-    );
+    const outputs = this.scheduler.updateFromOutput(output, this.nextToken, nowNs);
     if (outputs.length > 0) {
       this.calendar.schedule(nowNs + this.frontend.outputDelay, PRIORITY.FRONTEND_OUTPUT, { kind: 'frontend-output', outputs });
     }
@@ -200,7 +200,7 @@ export class EngineCore {
   private add(served: ServedRequest, nowNs: number): void {
     const { engine } = this.config;
     const spec = served.spec;
-    const sim = new SimRequest(
+    const sim = new EngineRequest(
       {
         index: served.index,
         requestId: served.engineRequestId,
@@ -213,6 +213,7 @@ export class EngineCore {
       },
       engine.blockSize,
       engine.enablePrefixCaching,
+      served,
     );
     served.sim = sim;
     served.engineAddNs = nowNs;

@@ -10,6 +10,7 @@ import type { TraceRecorder } from '../trace/records.js';
 import type { RequestOutcome, RequestSpec } from '../workload/request-spec.js';
 import { PRIORITY, type SimEvent } from './events.js';
 import type { SimulationConfig } from './scenario-config.js';
+import { servedOf } from './engine-request.js';
 import { ServedRequest } from './served-request.js';
 
 function hex32(stream: RandomStream): string {
@@ -103,20 +104,42 @@ export class Frontend {
     this.done(served.spec, this.outcome(served, 'aborted', nowNs));
   }
 
-  /** Engine outputs of one step arrive at the client. */
+  /**
+   * Engine outputs of one step arrive at the client. Most requests of a step received their
+   * previous token in the same earlier step, so their inter-token gaps are equal: runs of equal
+   * gaps go to the histogram as one (gap, count) record, in order.
+   */
   receive(outputs: readonly RequestOutput[], nowNs: number): void {
-    for (const output of outputs) {
-      const served = this.live.get(output.request.index);
-      if (served === undefined || served.clientDone) continue;
-      if (output.numNewTokens > 0) this.receiveTokens(served, output.numNewTokens, nowNs);
+    const itl = this.metrics.itlNs;
+    let gap = -1;
+    let run = 0;
+    for (let k = 0; k < outputs.length; k++) {
+      const output = outputs[k]!;
+      // A request leaves `live` only once the client is done with it, so clientDone covers both.
+      const served = servedOf(output.request);
+      if (served.clientDone) continue;
+      if (output.numNewTokens > 0) {
+        const itlGap = this.receiveTokens(served, output.numNewTokens, nowNs);
+        if (itlGap >= 0) {
+          if (itlGap !== gap) {
+            if (run > 0) itl.recordRun(gap, run);
+            gap = itlGap;
+            run = 0;
+          }
+          run++;
+        }
+      }
       if (output.finishStatus === 'stopped' || output.finishStatus === 'length') {
         this.complete(served, output.finishStatus, nowNs);
       }
     }
+    if (run > 0) itl.recordRun(gap, run);
   }
 
-  private receiveTokens(served: ServedRequest, numTokens: number, nowNs: number): void {
+  /** Client-side bookkeeping of new tokens; returns the inter-token gap to record, or -1 for none. */
+  private receiveTokens(served: ServedRequest, numTokens: number, nowNs: number): number {
     const streaming = served.spec.stream;
+    let itlGap = -1;
     if (served.outputsReceived === 0) {
       if (streaming) {
         served.firstOutputNs = nowNs;
@@ -125,10 +148,11 @@ export class Frontend {
         }
       }
     } else if (streaming) {
-      this.metrics.itlNs.record(nowNs - served.lastOutputNs);
+      itlGap = nowNs - served.lastOutputNs;
     }
     served.lastOutputNs = nowNs;
     served.outputsReceived += numTokens;
+    return itlGap;
   }
 
   private complete(served: ServedRequest, status: 'stopped' | 'length', nowNs: number): void {
