@@ -11,6 +11,7 @@ import { formatSummary } from '../report/summary.js';
 import type { SimulationConfig } from '../server/scenario-config.js';
 import { runSimulation, type RunResult } from '../server/simulation.js';
 import { createCliTraceRecorder } from './trace-setup.js';
+import { collect } from './repeatable.js';
 
 export interface RunFlags {
   readonly json?: boolean;
@@ -25,9 +26,6 @@ export interface RunFlags {
   readonly updateGolden?: string;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 /** Adds the shared simulation flags to a command. */
 export function addRunOptions(command: Command): Command {

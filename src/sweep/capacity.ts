@@ -5,25 +5,18 @@
 import { parseScenario } from '../scenario/load.js';
 import { InputError } from '../scenario/problems.js';
 import { aggregateRuns, type Aggregate } from './aggregate.js';
-import { pointOverrides, type Axis, type AxisValue, type SweepPoint } from './axes.js';
+import { pointOverrides, type AxisValue, type SweepPoint } from './axes.js';
 import { describeSearch, searchMaxRate, type SearchOptions, type SearchResult, type SearchStage } from './capacity-search.js';
 import type { DocumentHeader, PointEntry, SweepDocumentFrame } from './document.js';
 import { GOODPUT_METRIC, type Metrics } from './metrics.js';
-import type { RunOutcome, ScenarioSource } from './run-point.js';
-import type { Shard } from './shard.js';
-import { meetsAll, type GoodputSlo, type Slo } from './slo.js';
-import { commonHeader, selectPoints, UNITS, type RunExecutor } from './sweep.js';
+import type { RunOutcome } from './run-point.js';
+import { meetsAll } from './slo.js';
+import { commonHeader, selectPoints, UNITS, type RunExecutor, type SweepPlan } from './sweep.js';
 
 export const RATE_KEY = 'workload.rate';
 
-export interface CapacityPlan {
-  readonly source: ScenarioSource;
-  readonly scenario: string;
-  readonly axes: readonly Axis[];
-  readonly seeds: number;
-  readonly slos: readonly Slo[];
-  readonly goodput?: GoodputSlo;
-  readonly shard?: Shard;
+/** A sweep plan (the configurations to search) plus how to search each one's rate. */
+export interface CapacityPlan extends SweepPlan {
   /** --rate-start; by default each configuration starts from its scenario's workload.rate. */
   readonly search: Omit<SearchOptions, 'start'> & { readonly start?: number };
 }

@@ -7,6 +7,7 @@ import { runCompare } from '../../compare/run-compare.js';
 import { InputError } from '../../scenario/problems.js';
 import { parseSeed } from '../run-options.js';
 import type { SetExit } from './types.js';
+import { collect } from '../repeatable.js';
 
 interface CompareFlags {
   readonly otlp?: string;
@@ -16,9 +17,6 @@ interface CompareFlags {
   readonly set: string[];
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export function registerCompare(program: Command, setExit: SetExit): void {
   program

@@ -4,10 +4,8 @@
 import { Option, type Command } from 'commander';
 import { diffTraceFiles, formatJsonReport, formatTextReport, parseDiffOptions, type DiffFlags } from '../../diff/index.js';
 import type { SetExit } from './types.js';
+import { collect } from '../repeatable.js';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 interface Flags extends DiffFlags {
   readonly json?: boolean;

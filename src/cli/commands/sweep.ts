@@ -14,6 +14,7 @@ import { formatSweepCsv, formatSweepTable } from '../../sweep/table.js';
 import { parseSeed } from '../run-options.js';
 import type { SetExit } from './types.js';
 import { writeFileAtomic } from '../write-atomic.js';
+import { collect } from '../repeatable.js';
 
 export interface SweepFlags {
   readonly vary: string[];
@@ -31,9 +32,6 @@ export interface SweepFlags {
   readonly shards?: string;
 }
 
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 /** Adds the flags `sweep` and `capacity` share. */
 export function addSweepOptions(command: Command): Command {

@@ -2,10 +2,8 @@
 import type { Command } from 'commander';
 import { loadScenario } from '../../scenario/load.js';
 import type { SetExit } from './types.js';
+import { collect } from '../repeatable.js';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 export function registerValidate(program: Command, setExit: SetExit): void {
   program
