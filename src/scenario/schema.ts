@@ -20,8 +20,8 @@ export const engineSchema = z.strictObject({
   long_prefill_token_threshold: z.number().int().nonnegative().default(0),
   enable_prefix_caching: z.boolean().default(true),
   scheduling_policy: z.enum(['fcfs', 'priority']).default('fcfs'),
-  /** vLLM turns it on by default; simtrace keeps sync mode as its default for now. */
-  async_scheduling: z.boolean().default(false),
+  /** On by default, as in vLLM (its executors resolve `None` to true); false gives the sync engine loop. */
+  async_scheduling: z.boolean().default(true),
 });
 
 export const observabilitySchema = z.strictObject({

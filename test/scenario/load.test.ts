@@ -39,11 +39,19 @@ describe('valid scenarios', () => {
       blockSize: 16,
       numGpuBlocks: 300,
       enablePrefixCaching: true,
+      asyncScheduling: true, // vLLM's default
     });
     expect(config.stepTime).toEqual({ type: 'constant', duration: 0.01 });
     expect(config.observability.stepTracingSampleRate).toBe(0.01);
     expect(config.observability.stepTracingRichSubsampleRate).toBe(0.001);
     expect(config.epochNs).toBe(1767225600000000000n);
+  });
+
+  it('runs the sync engine loop only when async_scheduling is false', () => {
+    const sync = parseScenario(VALID.replace('num_gpu_blocks: 300', 'num_gpu_blocks: 300\n  async_scheduling: false'), 'sc.yaml');
+    expect(sync.config.engine.asyncScheduling ?? false).toBe(false);
+    expect(parseScenario(VALID, 'sc.yaml', ['engine.async_scheduling=false']).config.engine.asyncScheduling ?? false).toBe(false);
+    expect(parseScenario(VALID, 'sc.yaml', ['engine.async_scheduling=true']).config.engine.asyncScheduling).toBe(true);
   });
 
   it('raises the token budget to max_model_len when chunked prefill is off and it was not given', () => {

@@ -1,13 +1,16 @@
 // Client aborts (`abort_at`): the API records api.ABORTED at once; the engine sees the abort after
 // the input delay and processes it right after the forward pass in flight (FINISHED "aborted" with
 // that step's number, spec A.3 step 4 and A.8), or at the next input drain when it is idle.
+// The step numbers and times below are derived for the sync engine loop, so these scenarios set
+// async_scheduling: false (the default is async, as in vLLM); test/server/async-engine.test.ts
+// covers aborts with async scheduling.
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/load.js';
 import { runSimulation } from '../../src/server/simulation.js';
 import { MemoryRecorder } from '../helpers/memory-recorder.js';
 
 function scenario(requests: string, engine = ''): string {
-  return `engine: {num_gpu_blocks: 400, max_num_seqs: 1${engine}}
+  return `engine: {num_gpu_blocks: 400, max_num_seqs: 1, async_scheduling: false${engine}}
 observability: {enable_journey_tracing: true, step_tracing_enabled: true, step_tracing_sample_rate: 1}
 model:
   step_time: {type: constant, duration: 10ms}
