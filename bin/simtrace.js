@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// Thin shim: the CLI is compiled from src/cli into dist/ by `npm run build` (run by `npm install`).
-import { main } from '../dist/cli/main.js';
+// Thin shim: the CLI is compiled from src/cli into dist/ by `npm run build` (run by `npm install`),
+// which also bundles it into dist/bundle/ for a fast start (scripts/bundle-cli.mjs). The bundle runs
+// when it is current (./load-bundle.mjs); otherwise dist/cli/main.js runs as compiled.
+import { loadBundle } from './load-bundle.mjs';
+
+const { main } = loadBundle('main') ?? (await import('../dist/cli/main.js'));
 
 process.exitCode = await main(process.argv);

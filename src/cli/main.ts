@@ -1,6 +1,9 @@
 // The command-line program (contract section 1). The only place that prints or decides exit codes:
 // 0 success, 1 a check failed, 2 bad input, 3 internal error (a bug), 4 spans not delivered.
-// Each command lives in src/cli/commands/ and is registered here.
+// Each command lives in src/cli/commands/ and is registered here. Registering a command loads only
+// its flags and help text: what the command needs to run (the simulator, zod and yaml, the OTEL SDK,
+// vega, ...) is imported when it runs, so that start-up costs only what the command uses.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../scenario/problems.js';
 import { registerCapacity } from './commands/capacity.js';
@@ -18,9 +21,16 @@ export const EXIT = { OK: 0, CHECK_FAILED: 1, BAD_INPUT: 2, INTERNAL: 3, UNDELIV
 
 const COMMANDS: ((program: Command, setExit: SetExit) => void)[] = [registerRun, registerValidate, registerDiff, registerSweep, registerCapacity, registerMerge, registerReplay, registerCompare, registerCalibrate];
 
+/** The package version, for --version (package.json is two levels above src/cli, dist/cli and dist/bundle). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+}
+
 function buildProgram(setExit: SetExit): Command {
   const program = new Command('simtrace')
     .description('Deterministic discrete-event simulator of the vLLM v1 scheduler, with vLLM journey and step OpenTelemetry traces')
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
   for (const register of COMMANDS) register(program, setExit);

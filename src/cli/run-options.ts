@@ -1,16 +1,16 @@
 // The flags every simulating command shares (`run`, `replay`, ...), and what they do around a
 // simulation: seed and --set overrides, trace output, the summary on stdout, timings on stderr.
+// Adding the flags loads nothing heavy: the simulator is imported when a run starts, the OTEL SDK
+// only when spans go somewhere, and the trace differ only for --check-golden.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { DEFAULT_DIFF_OPTIONS, diffTraceFiles, formatTextReport } from '../diff/index.js';
 import { parseDurationSeconds, secondsToNs } from '../engine/time.js';
 import { InputError } from '../scenario/problems.js';
-import { formatSummary } from '../report/summary.js';
 import type { SimulationConfig } from '../server/scenario-config.js';
-import { runSimulation, type RunResult } from '../server/simulation.js';
-import { createCliTraceRecorder } from './trace-setup.js';
+import type { RunResult } from '../server/simulation.js';
+import { openCliTraceRecorder } from './trace-open.js';
 import { collect } from './repeatable.js';
 
 export interface RunFlags {
@@ -98,7 +98,7 @@ interface GoldenPlan {
   /** Where the run writes its trace. */
   readonly traceOut: string;
   /** After the run: compare or report; returns the exit code. */
-  finish(runCode: number): number;
+  finish(runCode: number): Promise<number>;
   cleanup(): void;
 }
 
@@ -115,7 +115,7 @@ function planGolden(flags: RunFlags, scenarioFile: string): GoldenPlan | undefin
     // the golden is replaced atomically, never left half-written by a failed run.
     return {
       traceOut: updateGolden,
-      finish: (code) => {
+      finish: async (code) => {
         process.stderr.write(`simtrace: wrote the golden trace ${updateGolden}\n`);
         return code;
       },
@@ -130,7 +130,8 @@ function planGolden(flags: RunFlags, scenarioFile: string): GoldenPlan | undefin
   const traceOut = flags.traceOut ?? join(dir!, 'actual.otlp.jsonl');
   return {
     traceOut,
-    finish: (code) => {
+    finish: async (code) => {
+      const { DEFAULT_DIFF_OPTIONS, diffTraceFiles, formatTextReport } = await import('../diff/index.js');
       const result = diffTraceFiles(checkGolden, traceOut, DEFAULT_DIFF_OPTIONS);
       if (result.equivalent) {
         process.stderr.write(`simtrace: the trace matches the golden ${checkGolden}\n`);
@@ -155,7 +156,7 @@ export async function executeRun(config: SimulationConfig, flags: RunFlags, scen
   if (golden === undefined) return simulate(config, flags);
   try {
     const run = await simulate(config, { ...flags, traceOut: golden.traceOut });
-    return { code: golden.finish(run.code), result: run.result };
+    return { code: await golden.finish(run.code), result: run.result };
   } finally {
     golden.cleanup();
   }
@@ -166,7 +167,8 @@ async function simulate(config: SimulationConfig, flags: RunFlags): Promise<{ co
   const maxSimTime = parseDurationFlag('--max-sim-time', flags.maxSimTime);
   const maxSimTimeNs = maxSimTime === undefined ? undefined : secondsToNs(maxSimTime);
   const timeoutSeconds = parseDurationFlag('--timeout', flags.timeout);
-  const { recorder, notes } = createCliTraceRecorder(config, seed, { traceOut: flags.traceOut, otlpEndpoint: flags.otlpEndpoint });
+  const { recorder, notes } = await openCliTraceRecorder(config, seed, { traceOut: flags.traceOut, otlpEndpoint: flags.otlpEndpoint });
+  const [{ runSimulation }, { formatSummary }] = await Promise.all([import('../server/simulation.js'), import('../report/summary.js')]);
   for (const note of notes) process.stderr.write(`simtrace: ${note}\n`);
   const wallStart = process.hrtime.bigint();
   const stop = stopControl(timeoutSeconds);

@@ -2,9 +2,7 @@
 // (src/calibrate/calibrate.ts) and writes them as a coefficients file that a scenario can name
 // (model.step_time: {type: roofline, coefficients: FILE}). Prints each slice's errors.
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { evaluate, fit, measuredSlices, type SliceErrors } from '../../calibrate/calibrate.js';
-import { DEFAULT_COEFFICIENTS } from '../../model/default-coefficients.js';
+import type { SliceErrors } from '../../calibrate/calibrate.js';
 import { InputError } from '../../scenario/problems.js';
 import { parseDurationSeconds } from '../../engine/time.js';
 import { writeFileAtomic } from '../write-atomic.js';
@@ -51,6 +49,7 @@ export function registerCalibrate(program: Command, setExit: SetExit): void {
       if (!(maxSimTimeS > 0)) throw new InputError([{ file: '--max-sim-time', path: '', message: `expected a duration > 0 such as 300s, found ${JSON.stringify(flags.maxSimTime)}` }]);
       const warmupS = parseDurationSeconds(flags.warmup) ?? Number.NaN;
       if (!(warmupS >= 0)) throw new InputError([{ file: '--warmup', path: '', message: `expected a duration >= 0, found ${JSON.stringify(flags.warmup)}` }]);
+      const [{ evaluate, fit, measuredSlices }, { DEFAULT_COEFFICIENTS }] = await Promise.all([import('../../calibrate/calibrate.js'), import('../../model/default-coefficients.js')]);
       const slices = measured.flatMap((dir) => measuredSlices(dir, { limit, maxSimTimeS, warmupS }));
       process.stderr.write(
         `simtrace: calibrating on ${slices.length} slices (per load stage: replay from ${warmupS} s into the stage, ${Math.ceil(limit / 2)} requests to fill the system, then ${limit} scored; async scheduling on; replays bounded at ${maxSimTimeS} s simulated)\n`,
@@ -74,7 +73,7 @@ export function registerCalibrate(program: Command, setExit: SetExit): void {
         frontend: result.coefficients.frontend,
         fitted: { runs: measured.length, slices: slices.length, limit, loss: result.loss },
       };
-      const text = flags.output?.endsWith('.json') === true ? `${JSON.stringify(document, null, 2)}\n` : stringify(document);
+      const text = flags.output?.endsWith('.json') === true ? `${JSON.stringify(document, null, 2)}\n` : (await import('yaml')).stringify(document);
       if (flags.output !== undefined) writeFileAtomic(flags.output, text);
       else process.stdout.write(text);
       setExit(0);

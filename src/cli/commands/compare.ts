@@ -2,8 +2,6 @@
 // replay what a real vLLM served and print real against simulated TTFT, E2E and ITL (mean, p50,
 // p90, p99, error in percent) and the request-level MAPE of TTFT and E2E.
 import type { Command } from 'commander';
-import { comparisonJson, formatComparison } from '../../compare/report.js';
-import { runCompare } from '../../compare/run-compare.js';
 import { InputError } from '../../scenario/problems.js';
 import { parseSeed } from '../run-options.js';
 import type { SetExit } from './types.js';
@@ -32,6 +30,7 @@ export function registerCompare(program: Command, setExit: SetExit): void {
       if ((measured === undefined) === (flags.otlp === undefined)) {
         throw new InputError([{ file: 'simtrace compare', path: '', message: 'expected a measured run folder or --otlp FILE (one of them)' }]);
       }
+      const [{ comparisonJson, formatComparison }, { runCompare }] = await Promise.all([import('../../compare/report.js'), import('../../compare/run-compare.js')]);
       const wallStart = process.hrtime.bigint();
       const { comparison, replay, run } = await runCompare({
         measured,

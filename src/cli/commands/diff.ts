@@ -2,7 +2,7 @@
 // (the first difference and the totals on stdout, or every difference with --json), 2 if a file
 // cannot be read as OTLP JSON.
 import { Option, type Command } from 'commander';
-import { diffTraceFiles, formatJsonReport, formatTextReport, parseDiffOptions, type DiffFlags } from '../../diff/index.js';
+import type { DiffFlags } from '../../diff/index.js';
 import type { SetExit } from './types.js';
 import { collect } from '../repeatable.js';
 
@@ -23,7 +23,8 @@ export function registerDiff(program: Command, setExit: SetExit): void {
     .addOption(new Option('--match <by>', 'pair requests by gen_ai.request.id or by arrival order').choices(['id', 'arrival']).default('id'))
     .option('--time-tolerance <t>', 'times this close count as equal: a duration (5ms) and/or a percentage (10%) (repeatable)', collect, [])
     .option('--json', 'print every difference as one JSON document')
-    .action((expected: string, actual: string, flags: Flags) => {
+    .action(async (expected: string, actual: string, flags: Flags) => {
+      const { diffTraceFiles, formatJsonReport, formatTextReport, parseDiffOptions } = await import('../../diff/index.js');
       const options = parseDiffOptions(flags);
       const result = diffTraceFiles(expected, actual, options);
       const names = { expected, actual };

@@ -3,7 +3,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../../scenario/problems.js';
-import { mergeDocuments } from '../../sweep/document.js';
 import type { SetExit } from './types.js';
 import { writeFileAtomic } from '../write-atomic.js';
 
@@ -22,7 +21,8 @@ export function registerMerge(program: Command, setExit: SetExit): void {
     .description('join the --json outputs of sweep or capacity shards into one document (stdout)')
     .argument('<shards...>', 'the shards\' JSON documents, in any order')
     .option('-o, --output <file>', 'write the merged document here instead of stdout')
-    .action((files: string[], flags: { output?: string }) => {
+    .action(async (files: string[], flags: { output?: string }) => {
+      const { mergeDocuments } = await import('../../sweep/document.js');
       const merged = mergeDocuments(files.map(readShard));
       if (flags.output !== undefined) writeFileAtomic(flags.output, merged);
       else process.stdout.write(merged);

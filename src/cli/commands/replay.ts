@@ -2,7 +2,6 @@
 // flags as `run`. The trace replaces the base scenario's workload; without --scenario the built-in
 // base takes the deployment's settings from the trace (src/workload/trace/base-scenario.ts).
 import type { Command } from 'commander';
-import { loadReplayScenario } from '../../compare/replay-scenario.js';
 import { addRunOptions, executeRun, type RunFlags } from '../run-options.js';
 import type { SetExit } from './types.js';
 
@@ -22,6 +21,7 @@ export function registerReplay(program: Command, setExit: SetExit): void {
       .option('--scenario <file>', 'base scenario whose engine, model and tracing settings to use (its workload is replaced)')
       .option('--skip-bad-rows', 'count and report malformed rows instead of stopping at the first (exit 2)'),
   ).action(async (trace: string, flags: ReplayFlags) => {
+    const { loadReplayScenario } = await import('../../compare/replay-scenario.js');
     const set = flags.skipBadRows === true ? [...flags.set, 'workload.trace.skip_bad_rows=true'] : flags.set;
     const replay = loadReplayScenario({ trace, format: flags.format, scenario: flags.scenario, set });
     for (const note of replay.notes) process.stderr.write(`simtrace: ${note}\n`);

@@ -1,6 +1,5 @@
 // `simtrace validate SCENARIO`: check a scenario, print every problem.
 import type { Command } from 'commander';
-import { loadScenario } from '../../scenario/load.js';
 import type { SetExit } from './types.js';
 import { collect } from '../repeatable.js';
 
@@ -11,7 +10,8 @@ export function registerValidate(program: Command, setExit: SetExit): void {
     .description('check a scenario and print every problem')
     .argument('<scenario>', 'scenario YAML file')
     .option('--set <key=value>', 'override a scenario field by dotted path (repeatable)', collect, [])
-    .action((file: string, flags: { set: string[] }) => {
+    .action(async (file: string, flags: { set: string[] }) => {
+      const { loadScenario } = await import('../../scenario/load.js');
       const { config } = loadScenario(file, flags.set);
       process.stdout.write(`${file}: ok (${config.name})\n`);
       setExit(0);
