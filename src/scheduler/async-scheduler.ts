@@ -5,21 +5,10 @@
 // Scheduler's code; its running pass also holds vLLM's async-only max_tokens skip rule.
 import type { SimRequest } from './request.js';
 import { Scheduler } from './scheduler.js';
-import type { SchedulerOutput } from './scheduler-output.js';
 
 export class AsyncScheduler extends Scheduler {
-  /**
-   * Each request that samples a token in this batch gets a placeholder for it. vLLM tests
-   * "num_computed_tokens == num_tokens + num_output_placeholders" after the advance (later
-   * versions: "not is_prefill_chunk"), which is exactly the batch's producesToken.
-   */
-  protected override updateAfterSchedule(output: SchedulerOutput): void {
-    super.updateAfterSchedule(output);
-    const { scheduledRequests, producesToken } = output;
-    for (let k = 0; k < scheduledRequests.length; k++) {
-      if (producesToken[k]) scheduledRequests[k]!.numOutputPlaceholders++;
-    }
-  }
+  /** Each request that samples a token in a batch gets a placeholder for it (see buildOutput). */
+  protected override readonly outputsInFlight = true;
 
   /**
    * _update_request_with_output: the appended tokens replace their placeholders; blocks they

@@ -64,14 +64,30 @@ export interface SchedulerOutput {
   readonly shape: BatchShape;
   /** Present iff step tracing sampled this step. */
   readonly sampledSummary: boolean;
-  readonly snapshots?: readonly RequestSnapshotRecord[];
+  /** The step's REQUEST_SNAPSHOTs when the rich subsample picked it; undefined otherwise. */
+  readonly snapshots: readonly RequestSnapshotRecord[] | undefined;
 }
 
-/** What one request hands the frontend after a step (an EngineCoreOutput). */
-export interface RequestOutput {
-  readonly request: SimRequest;
-  readonly numNewTokens: number;
-  readonly finishStatus?: FinishStatus;
+/**
+ * What update_from_output hands the frontend for one step (vLLM's EngineCoreOutputs): one entry
+ * per request that got tokens or finished, as parallel arrays. A step of a large batch would
+ * otherwise allocate one object per request per step, millions in a long run.
+ */
+export class StepOutputs {
+  readonly requests: SimRequest[] = [];
+  readonly numNewTokens: number[] = [];
+  /** Set for requests that finished in this step, undefined for the others. */
+  readonly finishStatus: (FinishStatus | undefined)[] = [];
+
+  get length(): number {
+    return this.requests.length;
+  }
+
+  push(request: SimRequest, numNewTokens: number, finishStatus: FinishStatus | undefined): void {
+    this.requests.push(request);
+    this.numNewTokens.push(numNewTokens);
+    this.finishStatus.push(finishStatus);
+  }
 }
 
 export const FINISH_STATUS: Readonly<Record<string, FinishStatus>> = {

@@ -13,10 +13,10 @@ import { addToShape, emptyBatchShape, requestSnapshots } from './step-records.js
 import {
   FINISH_STATUS,
   type BatchShape,
-  type RequestOutput,
   type SchedulerConfig,
   type SchedulerOutput,
   type StepSampler,
+  StepOutputs,
 } from './scheduler-output.js';
 import { checkStop } from './stop.js';
 
@@ -42,6 +42,11 @@ export class Scheduler {
   finishedReqIds: string[] = [];
   stepCounter = 0;
   private readonly runningPass: RunningPassHost;
+  /**
+   * Async scheduling: a scheduled batch's sampled tokens are still in flight when the next batch
+   * is scheduled, so each is carried as a placeholder (AsyncScheduler sets this).
+   */
+  protected readonly outputsInFlight: boolean = false;
 
   constructor(
     readonly config: SchedulerConfig,
@@ -112,9 +117,7 @@ export class Scheduler {
     if (budget < 0 || this.running.length > this.config.maxNumSeqs) {
       throw new Error(`internal: step ${step} broke the token budget or max_num_seqs`);
     }
-    const output = this.buildOutput(step, scheduledRequests, scheduledTokens, preempted, total, numNew, numResumed);
-    this.updateAfterSchedule(output);
-    return output;
+    return this.buildOutput(step, scheduledRequests, scheduledTokens, preempted, total, numNew, numResumed);
   }
 
   /**
@@ -173,6 +176,11 @@ export class Scheduler {
     return { budget, numNew, numResumed };
   }
 
+  /**
+   * The SchedulerOutput of this step, and vLLM's _update_after_schedule in the same pass over the
+   * scheduled requests: advance their computed tokens (the fork's prefill high-water mark too) and,
+   * under async scheduling, give each request that samples a token a placeholder for it.
+   */
   private buildOutput(
     step: number,
     scheduledRequests: SimRequest[],
@@ -182,27 +190,43 @@ export class Scheduler {
     numNewRequests: number,
     numResumedRequests: number,
   ): SchedulerOutput {
+    const sampledSummary = this.stepSampler !== null && this.stepSampler.sampleSummary(step);
+    const rich = sampledSummary && this.stepSampler!.sampleRich(step);
+    // Snapshots describe the running requests before this step's advance (spec C.5).
+    const snapshots = rich ? requestSnapshots(step, this.running, scheduledRequests, scheduledTokens, this.kv) : undefined;
+    const outputsInFlight = this.outputsInFlight;
     let numPrefillReqs = 0;
     let numDecodeReqs = 0;
     let prefillTokens = 0;
     let decodeTokens = 0;
-    const producesToken: boolean[] = [];
+    const producesToken = new Array<boolean>(scheduledRequests.length);
     const shape = emptyBatchShape();
     for (let k = 0; k < scheduledRequests.length; k++) {
       const request = scheduledRequests[k]!;
       const n = scheduledTokens[k]!;
+      const computedBefore = request.numComputedTokens;
+      const hasOutputs = request.numOutputTokens > 0;
       // vLLM's summary classifies by outputs: a recomputing resumed request counts as decode.
-      if (request.numOutputTokens === 0) {
-        numPrefillReqs++;
-        prefillTokens += n;
-      } else {
+      if (hasOutputs) {
         numDecodeReqs++;
         decodeTokens += n;
+      } else {
+        numPrefillReqs++;
+        prefillTokens += n;
       }
       // Known tokens plus outputs in flight (async): the positions this request must compute.
+      // The step samples a token for it iff this chunk reaches them all; under async scheduling
+      // vLLM tests "num_computed_tokens == num_tokens + num_output_placeholders" after the advance
+      // (later versions: "not is_prefill_chunk"), which is the same thing.
       const target = request.numTokens + request.numOutputPlaceholders;
-      producesToken.push(request.numComputedTokens + n >= target);
-      addToShape(shape, request.numComputedTokens, n, target);
+      const samples = computedBefore + n >= target;
+      producesToken[k] = samples;
+      addToShape(shape, computedBefore, n, target);
+      request.numComputedTokens = computedBefore + n;
+      if (!hasOutputs) {
+        request.prefillHiwater = Math.max(request.prefillHiwater, Math.min(computedBefore + n, request.numPromptTokens));
+      }
+      if (outputsInFlight && samples) request.numOutputPlaceholders++;
     }
     const numFinished = this.finishedReqIds.length;
     this.finishedReqIds = [];
@@ -221,8 +245,6 @@ export class Scheduler {
       kvBlocksTotal: this.kv.numUsableBlocks,
       kvBlocksFree: this.kv.numFreeBlocks,
     };
-    const sampledSummary = this.stepSampler !== null && this.stepSampler.sampleSummary(step);
-    const rich = sampledSummary && this.stepSampler!.sampleRich(step);
     return {
       step,
       scheduledRequests,
@@ -238,23 +260,9 @@ export class Scheduler {
       batch,
       shape,
       sampledSummary,
-      ...(rich ? { snapshots: requestSnapshots(step, this.running, scheduledRequests, scheduledTokens, this.kv) } : {}),
+      // Always present (undefined when not sampled): one object shape for every step.
+      snapshots,
     };
-  }
-
-  /** vLLM's _update_after_schedule: advance computed tokens; the fork's prefill hi-water mark. */
-  protected updateAfterSchedule(output: SchedulerOutput): void {
-    const { scheduledRequests, scheduledTokens } = output;
-    for (let k = 0; k < scheduledRequests.length; k++) {
-      const request = scheduledRequests[k]!;
-      request.numComputedTokens += scheduledTokens[k]!;
-      if (request.numOutputTokens === 0) {
-        request.prefillHiwater = Math.max(
-          request.prefillHiwater,
-          Math.min(request.numComputedTokens, request.numPromptTokens),
-        );
-      }
-    }
   }
 
   /**
@@ -262,10 +270,11 @@ export class Scheduler {
    * FINISHED, free finished requests. Returns what the frontend receives. A request preempted
    * after this batch was scheduled (async) still gets its token: the batch did run for it.
    */
-  updateFromOutput(output: SchedulerOutput, tokens: TokenSource, nowNs: number): RequestOutput[] {
-    const outputs: RequestOutput[] = [];
+  updateFromOutput(output: SchedulerOutput, tokens: TokenSource, nowNs: number): StepOutputs {
+    const outputs = new StepOutputs();
     let stoppedRunning = false;
     const { scheduledRequests, producesToken } = output;
+    const maxModelLen = this.config.maxModelLen;
     for (let k = 0; k < scheduledRequests.length; k++) {
       const request = scheduledRequests[k]!;
       // A request leaves `requests` exactly when it finishes, so the status alone says whether it
@@ -280,12 +289,12 @@ export class Scheduler {
         // The usual case (no speculative decoding): one token, no array.
         request.appendOutputToken(sampled);
         appended = 1;
-        stopStatus = checkStop(request, this.config.maxModelLen);
+        stopStatus = checkStop(request, maxModelLen);
       } else {
         for (const token of sampled) {
           request.appendOutputToken(token);
           appended++;
-          stopStatus = checkStop(request, this.config.maxModelLen);
+          stopStatus = checkStop(request, maxModelLen);
           if (stopStatus !== undefined) break;
         }
       }
@@ -294,19 +303,17 @@ export class Scheduler {
         request.firstTokenSeen = true;
         this.emit(request, 'FIRST_TOKEN', output.step, nowNs);
       }
-      if (stopStatus !== undefined) {
-        request.status = stopStatus;
-        this.emit(request, 'FINISHED', output.step, nowNs, { finishStatus: FINISH_STATUS[stopStatus] });
-        if (wasRunning) stoppedRunning = true;
-        else this.waiting.remove(request);
-        this.freeRequest(request, nowNs);
+      if (stopStatus === undefined) {
+        outputs.push(request, appended, undefined);
+        continue;
       }
-      // Two literal shapes rather than a conditional spread, which clones through a slow path.
-      outputs.push(
-        stopStatus === undefined
-          ? { request, numNewTokens: appended }
-          : { request, numNewTokens: appended, finishStatus: FINISH_STATUS[stopStatus] },
-      );
+      request.status = stopStatus;
+      const finishStatus = FINISH_STATUS[stopStatus];
+      this.emit(request, 'FINISHED', output.step, nowNs, { finishStatus });
+      if (wasRunning) stoppedRunning = true;
+      else this.waiting.remove(request);
+      this.freeRequest(request, nowNs);
+      outputs.push(request, appended, finishStatus);
     }
     if (stoppedRunning) this.removeFinishedFromRunning();
     return outputs;

@@ -38,6 +38,9 @@ class SeededStepSampler implements StepSampler {
   }
 }
 
+/** The payload of every step-begin event (it carries no data, so one object serves every step). */
+const STEP_BEGIN_EVENT: SimEvent = Object.freeze({ kind: 'step-begin' });
+
 interface EngineInput {
   readonly input: 'add' | 'abort';
   readonly served: ServedRequest;
@@ -92,7 +95,7 @@ export class EngineCore {
     this.inputs.push({ input, served });
     if (!this.active) {
       this.active = true;
-      this.calendar.schedule(nowNs, PRIORITY.STEP_BEGIN, { kind: 'step-begin' });
+      this.calendar.schedule(nowNs, PRIORITY.STEP_BEGIN, STEP_BEGIN_EVENT);
     }
   }
 
@@ -107,7 +110,7 @@ export class EngineCore {
       if (batch.output.totalScheduledTokens > 0 && queue.length < this.batchQueueSize && queue[0]!.doneNs > cpuNs) {
         // vLLM does not block while the batch ran tokens, the queue has room and the oldest batch
         // is still running: the next schedule() overlaps this forward pass.
-        this.calendar.schedule(cpuNs, PRIORITY.STEP_BEGIN, { kind: 'step-begin' });
+        this.calendar.schedule(cpuNs, PRIORITY.STEP_BEGIN, STEP_BEGIN_EVENT);
         return;
       }
     } else if (queue.length === 0) {
@@ -170,7 +173,7 @@ export class EngineCore {
       this.calendar.schedule(nowNs + this.frontend.outputDelay, PRIORITY.FRONTEND_OUTPUT, { kind: 'frontend-output', outputs });
     }
     if (this.checkInvariants) this.scheduler.checkInvariants();
-    this.calendar.schedule(nowNs, PRIORITY.STEP_BEGIN, { kind: 'step-begin' });
+    this.calendar.schedule(nowNs, PRIORITY.STEP_BEGIN, STEP_BEGIN_EVENT);
   }
 
   /**

@@ -1,6 +1,6 @@
 // The simulation's event kinds and their named priorities: at equal virtual time, events run in
 // this order (then in the order they were scheduled).
-import type { RequestOutput, SchedulerOutput } from '../scheduler/scheduler-output.js';
+import type { SchedulerOutput, StepOutputs } from '../scheduler/scheduler-output.js';
 import type { StepRecord } from '../trace/records.js';
 import type { RequestSpec } from '../workload/request-spec.js';
 
@@ -30,4 +30,4 @@ export type SimEvent =
   | { readonly kind: 'step-begin' }
   | { readonly kind: 'step-trace'; readonly record: StepRecord }
   | { readonly kind: 'step-end'; readonly output: SchedulerOutput }
-  | { readonly kind: 'frontend-output'; readonly outputs: readonly RequestOutput[] };
+  | { readonly kind: 'frontend-output'; readonly outputs: StepOutputs };

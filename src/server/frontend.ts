@@ -3,9 +3,10 @@
 // engine after a delay, and measures latencies where a client would.
 import type { EventCalendar } from '../engine/calendar.js';
 import type { RandomStream, RandomStreams } from '../engine/random.js';
+import { hex32 } from '../engine/hex.js';
 import { secondsToNs } from '../engine/time.js';
 import type { MetricsCollector } from '../report/metrics.js';
-import type { RequestOutput } from '../scheduler/scheduler-output.js';
+import type { StepOutputs } from '../scheduler/scheduler-output.js';
 import type { TraceRecorder } from '../trace/records.js';
 import type { RequestOutcome, RequestSpec } from '../workload/request-spec.js';
 import { PRIORITY, type SimEvent } from './events.js';
@@ -13,8 +14,9 @@ import type { SimulationConfig } from './scenario-config.js';
 import { servedOf } from './engine-request.js';
 import { ServedRequest } from './served-request.js';
 
-function hex32(stream: RandomStream): string {
-  return stream.nextUint32().toString(16).padStart(8, '0');
+/** 8 hex digits of the ids stream. */
+function hexDraw(stream: RandomStream): string {
+  return hex32(stream.nextUint32());
 }
 
 export class Frontend {
@@ -47,10 +49,10 @@ export class Frontend {
     const index = this.nextIndex++;
     this.metrics.onArrival(nowNs);
     // Draw ids and the sampling decision for every request, so neither depends on the other.
-    const base = spec.id ?? `${hex32(this.ids)}${hex32(this.ids)}${hex32(this.ids)}${hex32(this.ids)}`;
+    const base = spec.id ?? `${hexDraw(this.ids)}${hexDraw(this.ids)}${hexDraw(this.ids)}${hexDraw(this.ids)}`;
     const apiRequestId = `${spec.endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${base}`;
     // vLLM's engine id appends 8 random hex chars; completions first append the prompt index.
-    const engineRequestId = `${apiRequestId}${spec.endpoint === 'chat' ? '' : '-0'}-${hex32(this.ids)}`;
+    const engineRequestId = `${apiRequestId}${spec.endpoint === 'chat' ? '' : '-0'}-${hexDraw(this.ids)}`;
     const u = this.journeySampling.next();
     const { enableJourneyTracing, journeyTracingSampleRate } = this.config.observability;
     if (spec.prompt.length + spec.maxTokens > this.config.engine.maxModelLen) {
@@ -109,17 +111,18 @@ export class Frontend {
    * previous token in the same earlier step, so their inter-token gaps are equal: runs of equal
    * gaps go to the histogram as one (gap, count) record, in order.
    */
-  receive(outputs: readonly RequestOutput[], nowNs: number): void {
+  receive(outputs: StepOutputs, nowNs: number): void {
     const itl = this.metrics.itlNs;
+    const { requests, numNewTokens, finishStatus } = outputs;
     let gap = -1;
     let run = 0;
-    for (let k = 0; k < outputs.length; k++) {
-      const output = outputs[k]!;
+    for (let k = 0; k < requests.length; k++) {
       // A request leaves `live` only once the client is done with it, so clientDone covers both.
-      const served = servedOf(output.request);
+      const served = servedOf(requests[k]!);
       if (served.clientDone) continue;
-      if (output.numNewTokens > 0) {
-        const itlGap = this.receiveTokens(served, output.numNewTokens, nowNs);
+      const numTokens = numNewTokens[k]!;
+      if (numTokens > 0) {
+        const itlGap = this.receiveTokens(served, numTokens, nowNs);
         if (itlGap >= 0) {
           if (itlGap !== gap) {
             if (run > 0) itl.recordRun(gap, run);
@@ -129,9 +132,8 @@ export class Frontend {
           run++;
         }
       }
-      if (output.finishStatus === 'stopped' || output.finishStatus === 'length') {
-        this.complete(served, output.finishStatus, nowNs);
-      }
+      const status = finishStatus[k];
+      if (status === 'stopped' || status === 'length') this.complete(served, status, nowNs);
     }
     if (run > 0) itl.recordRun(gap, run);
   }

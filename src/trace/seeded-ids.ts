@@ -2,11 +2,8 @@
 // calls the generator in span-creation order (span id first, then the trace id for a root span), and
 // the simulation creates spans in virtual-time order, so the sequence of draws is reproducible.
 import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
+import { hex32 } from '../engine/hex.js';
 import { derivedStream, type RandomStream } from '../engine/random.js';
-
-function hex32(value: number): string {
-  return value.toString(16).padStart(8, '0');
-}
 
 export class SeededIdGenerator implements IdGenerator {
   private readonly stream: RandomStream;

@@ -169,7 +169,7 @@ describe('async scheduling: pipeline effects', () => {
     expect(aborted.journey.at(-1)!.record).toMatchObject({ type: 'FINISHED', step: 2, finishStatus: 'aborted' });
     expect(aborted.scheduler.schedule(0).batch.numFinished).toBe(1);
     // Its in-flight output finds it gone and is dropped.
-    expect(aborted.scheduler.updateFromOutput(s1, constantTokens(), 0)).toEqual([]);
+    expect(aborted.scheduler.updateFromOutput(s1, constantTokens(), 0).length).toBe(0);
   });
 
   it('snapshots count the placeholder: num_computed_tokens runs one decode token ahead of sync', () => {
