@@ -6,7 +6,7 @@
 // time, so no single string grows with the number of events.
 import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { attributeKind } from './vocabulary.js';
+import { DOUBLE_ATTRIBUTE_KEYS } from './vocabulary.js';
 import { hrTimeToDecimal } from './virtual-clock.js';
 import { otlpSpanFlags, otlpSpanKind } from './span-sink.js';
 
@@ -28,32 +28,37 @@ function doubleJson(value: number): string {
   return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"';
 }
 
-/** `{"key":<key>,"value":{"` per key: attribute keys come from a small vocabulary. */
-const keyPrefixes = new Map<string, string>();
-
-function keyPrefix(key: string): string {
-  let prefix = keyPrefixes.get(key);
-  if (prefix === undefined) {
-    prefix = `{"key":${str(key)},"value":{"`;
-    if (keyPrefixes.size < 10_000) keyPrefixes.set(key, prefix);
-  }
-  return prefix;
+/** What the encoder needs of one attribute key, looked up once per attribute. */
+interface KeyInfo {
+  /** `{"key":<key>,"value":{"` */
+  readonly prefix: string;
+  /** vLLM sets this key from a Python float (see DOUBLE_ATTRIBUTE_KEYS). */
+  readonly double: boolean;
 }
 
-/** `intValue":"42"}}` and friends: the rest of one attribute after its key prefix. */
-function valueJson(key: string, value: Attributes[string], options: OtlpJsonOptions): string | undefined {
-  switch (attributeKind(key, value)) {
+/** Attribute keys come from a small vocabulary; their JSON prefix and kind are computed once. */
+const keyInfos = new Map<string, KeyInfo>();
+
+function keyInfo(key: string): KeyInfo {
+  let info = keyInfos.get(key);
+  if (info === undefined) {
+    info = { prefix: `{"key":${str(key)},"value":{"`, double: DOUBLE_ATTRIBUTE_KEYS.has(key) };
+    if (keyInfos.size < 10_000) keyInfos.set(key, info);
+  }
+  return info;
+}
+
+/** `intValue":"42"}}` and friends: the rest of one attribute after its key prefix (as attributeKind decides). */
+function valueJson(info: KeyInfo, value: Attributes[string], options: OtlpJsonOptions): string | undefined {
+  switch (typeof value) {
     case 'string':
       return `stringValue":${str(value)}}}`;
-    case 'bool':
+    case 'boolean':
       return `boolValue":${String(value)}}}`;
-    case 'int': {
-      // Beyond 2^53, String() gives the shortest round-trip form, not the integer's digits.
-      const digits = Number.isSafeInteger(value) ? String(value) : BigInt(value as number).toString();
-      return options.intValues === 'string' ? `intValue":"${digits}"}}` : `intValue":${digits}}}`;
-    }
-    case 'double':
-      return `doubleValue":${doubleJson(value as number)}}}`;
+    case 'number':
+      // Integers beyond 2^53 are not exact in JS, so they go out as doubles (see attributeKind).
+      if (info.double || !Number.isSafeInteger(value)) return `doubleValue":${doubleJson(value)}}}`;
+      return options.intValues === 'string' ? `intValue":"${value}"}}` : `intValue":${value}}}`;
     default:
       return undefined;
   }
@@ -63,9 +68,10 @@ function valueJson(key: string, value: Attributes[string], options: OtlpJsonOpti
 export function attributesJson(attributes: Attributes, options: OtlpJsonOptions): string {
   let out = '';
   for (const key in attributes) {
-    const value = valueJson(key, attributes[key], options);
+    const info = keyInfo(key);
+    const value = valueJson(info, attributes[key], options);
     if (value === undefined) continue;
-    out += (out === '' ? '[' : ',') + keyPrefix(key) + value;
+    out += (out === '' ? '[' : ',') + info.prefix + value;
   }
   return out === '' ? '' : `${out}]`;
 }
