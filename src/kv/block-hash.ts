@@ -1,26 +1,41 @@
 // Block hashes for the prefix cache. vLLM hashes (parent_hash, block_tokens, extra_keys) with
 // sha256; any collision-resistant function of the same inputs gives the same cache behaviour
-// (spec B.2). We use two independent 32-bit multiply-xorshift lanes folded into a 53-bit integer so
-// hashes are plain JS numbers (fast Map keys, no allocation). The chance that two different blocks
-// collide is about 2^-53 per pair: negligible for simulated working sets.
+// (spec B.2), and hash values never reach the output: only their equality matters.
+//
+// We run two independent 32-bit lanes over the same input and fold them into a 53-bit integer, so
+// hashes are plain JS numbers (no allocation) and two different blocks collide with probability
+// about 2^-53. Each lane absorbs one 32-bit word per step with a round of xxHash32 (XXH32's
+// accumulator round for lane A, its tail round for lane B: different multipliers and rotations),
+// and ends with MurmurHash3's fmix32 avalanche. That is one multiply-rotate-multiply chain per lane
+// per token, about half the work of the Murmur3 mixing used before (issue 9).
 
 /** The parent hash of a request's first block (vLLM's NONE_HASH); a fixed value for reproducibility. */
 export const NONE_HASH = 0x1f2e3d4c5b6a7;
 
 const TWO_POW_21 = 2 ** 21;
-const TWO_POW_32 = 2 ** 32;
 
-function mix(h: number, k: number, m: number): number {
-  k = Math.imul(k, m);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+// xxHash32's primes (odd, well-spread bits).
+const PRIME32_1 = 0x9e3779b1 | 0;
+const PRIME32_2 = 0x85ebca77 | 0;
+const PRIME32_3 = 0xc2b2ae3d | 0;
+const PRIME32_4 = 0x27d4eb2f | 0;
+const SEED_A = 0x5bd1e995;
+const SEED_B = 0x3c6ef372;
+
+/** Lane A absorbs `word`: XXH32's round, rotl(acc + word * P2, 13) * P1. */
+function roundA(acc: number, word: number): number {
+  acc = (acc + Math.imul(word, PRIME32_2)) | 0;
+  return Math.imul((acc << 13) | (acc >>> 19), PRIME32_1);
 }
 
-function finish(h: number, length: number): number {
-  h ^= length;
+/** Lane B absorbs `word`: XXH32's 4-byte tail round, rotl(acc + word * P3, 17) * P4. */
+function roundB(acc: number, word: number): number {
+  acc = (acc + Math.imul(word, PRIME32_3)) | 0;
+  return Math.imul((acc << 17) | (acc >>> 15), PRIME32_4);
+}
+
+/** MurmurHash3's fmix32 finalizer (a bijection that avalanches every input bit), as a uint32. */
+function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -30,8 +45,9 @@ function finish(h: number, length: number): number {
 }
 
 /**
- * Hash of the block covering `tokens[start, end)` chained to `parent`. `extra` stands for vLLM's
- * extra keys (e.g. a cache salt on block 0); 0 means none.
+ * Hash of the block covering `tokens[start, end)` chained to `parent` (NONE_HASH or an earlier
+ * result: an integer in [0, 2^53)). `extra` stands for vLLM's extra keys (e.g. a cache salt on
+ * block 0), as a 32-bit integer; 0 means none. The result is an integer in [0, 2^53).
  */
 export function hashBlock(
   parent: number,
@@ -40,23 +56,20 @@ export function hashBlock(
   end: number,
   extra = 0,
 ): number {
-  const parentLo = parent % TWO_POW_32 | 0;
-  const parentHi = Math.floor(parent / TWO_POW_32) | 0;
-  let a = 0x9747b28c;
-  let b = 0x5bd1e995;
-  a = mix(a, parentLo, 0xcc9e2d51);
-  b = mix(b, parentLo, 0x2545f491);
-  a = mix(a, parentHi, 0xcc9e2d51);
-  b = mix(b, parentHi, 0x2545f491);
-  a = mix(a, extra | 0, 0xcc9e2d51);
-  b = mix(b, extra | 0, 0x2545f491);
+  // A hash is hi * 2^21 + lo (see the return): split the parent back into those two words with
+  // exact float operations (no `%`, which compiles to a call to fmod).
+  const parentHigh = Math.floor(parent / TWO_POW_21);
+  const parentLo = (parent - parentHigh * TWO_POW_21) | 0;
+  const parentHi = parentHigh | 0;
+  let a = roundA(roundA(roundA(SEED_A, parentHi), parentLo), extra | 0);
+  let b = roundB(roundB(roundB(SEED_B, parentLo), parentHi), extra | 0);
   for (let i = start; i < end; i++) {
-    const t = tokens[i]! | 0;
-    a = mix(a, t, 0xcc9e2d51);
-    b = mix(b, t ^ 0x5f356495, 0x2545f491);
+    const token = tokens[i]! | 0;
+    a = roundA(a, token);
+    b = roundB(b, token);
   }
   const n = end - start;
-  const hi = finish(a, n);
-  const lo = finish(b, n + 0x3c6ef372) >>> 11;
+  const hi = fmix32(a ^ n);
+  const lo = fmix32(b ^ Math.imul(n, PRIME32_1)) >>> 11;
   return hi * TWO_POW_21 + lo;
 }

@@ -1,33 +1,46 @@
 // The KV block pool: vLLM's BlockPool (block_pool.py), spec B.1, B.4 (get_new_blocks,
 // cache_full_blocks), B.5 (touch, free_blocks), B.6 (usage, reset_prefix_cache).
 //
-// Blocks are plain ids; their state lives in a typed array (hash and ref count) so that the pool
-// does no per-block allocation. Prefix-cache hashes are non-negative 53-bit integers
-// (block-hash.ts), so a negative sentinel in a Float64Array marks "no hash".
+// Blocks are plain ids, and the pool does no per-block allocation. Each block's state is a 16-byte
+// record in one ArrayBuffer, viewed as int32s and as float64s:
+//
+//   ints[4*id]      its free-queue position (owned by FreeBlockQueue)
+//   ints[4*id + 1]  its ref count
+//   floats[2*id + 1] its prefix-cache hash, or NO_HASH
+//
+// Allocation, freeing and eviction touch blocks in LRU order, i.e. at random in a pool far larger
+// than the CPU caches, and each needs all three fields: one record per block means one cache miss
+// per block instead of one per field (issue 9). Prefix-cache hashes are non-negative 53-bit
+// integers (block-hash.ts), so a negative sentinel marks "no hash".
 
 import { BlockHashTable } from './block-hash-table.js';
 import { FreeBlockQueue } from './free-block-queue.js';
 
 /** Marks a block without a hash (vLLM's block_hash = None). Real hashes are >= 0. */
 const NO_HASH = -1;
+/** int32s per block record (see the top of the file). */
+const RECORD_INTS = 4;
+const REF = 1;
+/** float64 index of a block's hash within its record. */
+const HASH = 1;
 
 /** Id of the permanent null block (vLLM pops block 0 at construction and never frees it). */
 export const NULL_BLOCK_ID = 0;
 
 export class BlockPool {
   readonly freeQueue: FreeBlockQueue;
-  /**
-   * Per block, side by side: its hash (or NO_HASH) at 2*id and its ref count at 2*id+1. Allocation
-   * reads both for a block popped in LRU (random) order, so keeping them in one cache line saves a
-   * miss per block.
-   */
-  private readonly state: Float64Array;
+  /** The block records (see the top of the file) as int32s... */
+  private readonly ints: Int32Array;
+  /** ... and as float64s. */
+  private readonly floats: Float64Array;
   /**
    * hash -> the block(s) registered under it. vLLM does not deduplicate (block tables are
    * append-only, so a block computed twice keeps its id), hence several blocks may share a hash:
    * lookup returns the first inserted, and evicting one duplicate keeps the others findable.
    */
   private readonly cached: BlockHashTable;
+  /** Where the cache-warming passes put what they read, so that the reads are not optimized away. */
+  private warmed = 0;
 
   constructor(
     readonly numGpuBlocks: number,
@@ -36,9 +49,11 @@ export class BlockPool {
     if (!Number.isInteger(numGpuBlocks) || numGpuBlocks < 1) {
       throw new Error(`internal: numGpuBlocks must be a positive integer, got ${numGpuBlocks}`);
     }
-    this.state = new Float64Array(2 * numGpuBlocks);
+    const records = new ArrayBuffer(numGpuBlocks * RECORD_INTS * 4);
+    this.ints = new Int32Array(records);
+    this.floats = new Float64Array(records);
     for (let id = 0; id < numGpuBlocks; id++) this.setHash(id, NO_HASH);
-    this.freeQueue = new FreeBlockQueue(numGpuBlocks);
+    this.freeQueue = new FreeBlockQueue(numGpuBlocks, undefined, { ints: this.ints, stride: RECORD_INTS });
     this.cached = new BlockHashTable(numGpuBlocks);
     // vLLM takes the head (block 0) as the null block; usable blocks are 1..N-1, so the first
     // allocation gets id 1. Its ref count is not maintained and it never returns to the queue.
@@ -76,13 +91,42 @@ export class BlockPool {
    * keeps its hash until it is reused), and give each ref count 1.
    */
   getNewBlocks(k: number): number[] {
-    const ids = this.freeQueue.popleftN(k);
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      if (this.hashOf(id) !== NO_HASH) this.evictCachedBlock(id);
-      this.setRef(id, 1);
-    }
+    const ids: number[] = [];
+    this.getNewBlocksInto(k, ids);
     return ids;
+  }
+
+  /**
+   * `getNewBlocks`, appending the ids to `out` (a request's block table) instead of a new array.
+   *
+   * It works in passes so that cache misses overlap (issue 9). Each popped block's record and
+   * each evicted hash's table slot is a random access into memory far larger than the CPU caches;
+   * done one block at a time, every miss waits for the previous one. So a first pass reads the
+   * records of the blocks about to be popped (warmHead), a second one, after popping, every
+   * evicted hash's home slot (warmSlot): tight loops of independent loads, whose misses the CPU
+   * overlaps. The evictions then find everything in cache.
+   */
+  getNewBlocksInto(k: number, out: number[]): void {
+    const queue = this.freeQueue;
+    if (k > queue.length) throw new Error(`internal: getNewBlocks(${k}) with only ${queue.length} free blocks`);
+    const start = out.length;
+    if (k > 1) this.warmed = queue.warmHead(k);
+    for (let i = 0; i < k; i++) out.push(queue.popleft());
+    const floats = this.floats;
+    if (k > 1) {
+      let warm = 0;
+      for (let i = start; i < out.length; i++) {
+        const hash = floats[2 * out[i]! + HASH]!;
+        if (hash !== NO_HASH) warm += this.cached.warmSlot(hash);
+      }
+      this.warmed = warm;
+    }
+    for (let i = start; i < out.length; i++) {
+      const id = out[i]!;
+      const hash = floats[2 * id + HASH]!;
+      if (hash !== NO_HASH) this.evictCachedBlock(id, hash);
+      this.ints[RECORD_INTS * id + REF] = 1;
+    }
   }
 
   /** A prefix-cache hit takes a reference: a free (ref 0) block leaves the free queue. */
@@ -102,6 +146,20 @@ export class BlockPool {
     if (ref <= 0) throw new Error(`internal: block ${id} freed with ref count ${ref}`);
     this.setRef(id, ref - 1);
     if (ref === 1) this.freeQueue.append(id);
+  }
+
+  /**
+   * Free a request's block table tail first, so that its deepest blocks are evicted first (spec
+   * B.5). A first pass reads every block's ref count so that the records' cache misses overlap
+   * (see getNewBlocksInto).
+   */
+  freeTableReversed(blocks: readonly number[]): void {
+    if (blocks.length > 1) {
+      let warm = 0;
+      for (let i = 0; i < blocks.length; i++) warm += this.ints[RECORD_INTS * blocks[i]! + REF]!;
+      this.warmed = warm;
+    }
+    for (let i = blocks.length - 1; i >= 0; i--) this.freeBlock(blocks[i]!);
   }
 
   /** Free blocks in eviction order: the first one reaching ref 0 is evicted first. */
@@ -125,6 +183,13 @@ export class BlockPool {
         `internal: cacheFullBlocks(${numCachedBlocks}..${numFullBlocks}) with ${blocks.length} blocks ` +
           `and ${blockHashes.length} hashes`,
       );
+    }
+    if (numFullBlocks - numCachedBlocks > 1) {
+      // Read every new hash's home slot first, so that the inserts' cache misses overlap (see
+      // getNewBlocksInto).
+      let warm = 0;
+      for (let i = numCachedBlocks; i < numFullBlocks; i++) warm += this.cached.warmSlot(blockHashes[i]!);
+      this.warmed = warm;
     }
     for (let i = numCachedBlocks; i < numFullBlocks; i++) {
       const id = blocks[i]!;
@@ -156,23 +221,22 @@ export class BlockPool {
   }
 
   private hashOf(id: number): number {
-    return this.state[2 * id]!;
+    return this.floats[2 * id + HASH]!;
   }
 
   private setHash(id: number, hash: number): void {
-    this.state[2 * id] = hash;
+    this.floats[2 * id + HASH] = hash;
   }
 
   private refOf(id: number): number {
-    return this.state[2 * id + 1]!;
+    return this.ints[RECORD_INTS * id + REF]!;
   }
 
   private setRef(id: number, ref: number): void {
-    this.state[2 * id + 1] = ref;
+    this.ints[RECORD_INTS * id + REF] = ref;
   }
 
-  private evictCachedBlock(id: number): void {
-    const hash = this.hashOf(id);
+  private evictCachedBlock(id: number, hash: number): void {
     this.setHash(id, NO_HASH);
     if (!this.cached.remove(hash, id)) throw new Error(`internal: block ${id} has hash ${hash} but is not in the cache map`);
   }

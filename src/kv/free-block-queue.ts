@@ -2,21 +2,44 @@
 //
 // It is the LRU eviction order of the KV pool: allocation pops from the head, freeing appends to
 // the tail, and a prefix-cache hit on a free block unlinks it from the middle. All three must be
-// O(1), so it is a doubly linked list. Instead of block objects with prev/next fields we keep two
-// Int32Arrays indexed by block id, with two sentinel slots (head = capacity, tail = capacity + 1),
-// so no operation allocates. A block that is not in the queue has prev = next = NOT_LINKED, which
-// makes `contains` O(1) and lets us reject double appends/removes that would corrupt the list.
-// A block's two links sit side by side in one Int32Array (prev at 2*id, next at 2*id+1): the pool
-// is far larger than the CPU caches and ids come in LRU (random) order, so unlinking a block costs
-// one cache miss for its own links instead of two.
+// O(1). vLLM uses a doubly linked list; we use a ring buffer of block ids with lazy removal, which
+// has the same semantics and is much kinder to the CPU cache (issue 9):
+//
+// - The ring holds ids in queue order between `head` and `head + used`. Each queued block records
+//   the ring index of its entry (its "position"); a block that is not queued has NOT_QUEUED.
+// - `remove(id)` only clears the block's position. Its ring entry becomes stale: an entry is live
+//   exactly when its block's position points back at it, and `popleft` skips stale entries.
+// - When the ring is full of live and stale entries, `append` compacts it (drops stale entries).
+//   The ring has room for twice the blocks, so compaction is amortized O(1) and, without
+//   prefix-cache hits on free blocks (no stale entries), never happens at all.
+//
+// With a linked list, popping n blocks chases n dependent pointers through the (large, randomly
+// ordered) link array, one cache miss after another; here the ids come from consecutive ring
+// slots, and the only per-block access is the block's own position.
+//
+// Positions live in an Int32Array at `id * stride`: by default the queue's own array (stride 1);
+// the block pool passes its per-block record array instead, so that a block's position shares a
+// cache line with its ref count and hash (block-pool.ts).
 
-const NOT_LINKED = -1;
+const NOT_QUEUED = -1;
+
+/** Where the queue keeps each block's position: `ints[id * stride]`. */
+export interface QueuePositions {
+  readonly ints: Int32Array;
+  readonly stride: number;
+}
 
 export class FreeBlockQueue {
-  private readonly links: Int32Array;
-  private readonly head: number;
-  private readonly tail: number;
+  private ring: Int32Array;
+  private mask: number;
+  /** Ring index of the first (possibly stale) entry. */
+  private head = 0;
+  /** Ring entries from `head` on, live and stale. */
+  private used = 0;
+  /** Live entries: the queue length. */
   private count = 0;
+  private readonly positions: Int32Array;
+  private readonly stride: number;
 
   /**
    * A queue over block ids `0..capacity-1`. It initially holds `initial` in the given order;
@@ -25,15 +48,21 @@ export class FreeBlockQueue {
   constructor(
     readonly capacity: number,
     initial?: Iterable<number>,
+    positions?: QueuePositions,
   ) {
     if (!Number.isInteger(capacity) || capacity < 0) {
       throw new Error(`internal: FreeBlockQueue capacity must be a non-negative integer, got ${capacity}`);
     }
-    this.links = new Int32Array(2 * (capacity + 2)).fill(NOT_LINKED);
-    this.head = capacity;
-    this.tail = capacity + 1;
-    this.setNext(this.head, this.tail);
-    this.setPrev(this.tail, this.head);
+    this.positions = positions?.ints ?? new Int32Array(capacity);
+    this.stride = positions?.stride ?? 1;
+    if (this.positions.length < capacity * this.stride) {
+      throw new Error(`internal: FreeBlockQueue positions hold ${this.positions.length} ints, need ${capacity * this.stride}`);
+    }
+    for (let id = 0; id < capacity; id++) this.positions[id * this.stride] = NOT_QUEUED;
+    let size = 16;
+    while (size < 2 * capacity) size *= 2;
+    this.ring = new Int32Array(size);
+    this.mask = size - 1;
     if (initial === undefined) {
       for (let id = 0; id < capacity; id++) this.append(id);
     } else {
@@ -49,15 +78,42 @@ export class FreeBlockQueue {
   /** Whether `id` is currently in the queue. */
   contains(id: number): boolean {
     this.checkId(id);
-    return this.prevOf(id) !== NOT_LINKED;
+    return this.positions[id * this.stride] !== NOT_QUEUED;
   }
 
   /** Remove and return the head (least recently freed) block. */
   popleft(): number {
-    const id = this.nextOf(this.head);
-    if (id === this.tail) throw new Error('internal: FreeBlockQueue.popleft: no free blocks available');
-    this.unlink(id);
-    return id;
+    if (this.count === 0) throw new Error('internal: FreeBlockQueue.popleft: no free blocks available');
+    const ring = this.ring;
+    const positions = this.positions;
+    const stride = this.stride;
+    // count > 0, so a live entry lies ahead; stale ones before it are dropped on the way.
+    for (;;) {
+      const at = this.head;
+      const id = ring[at]!;
+      this.head = (at + 1) & this.mask;
+      this.used--;
+      if (positions[id * stride] === at) {
+        positions[id * stride] = NOT_QUEUED;
+        this.count--;
+        return id;
+      }
+    }
+  }
+
+  /**
+   * Read the positions of the blocks in the first `n` ring entries (live or stale) and return
+   * their sum, which means nothing. It brings those blocks' records into the CPU cache with their
+   * misses overlapping, before a caller pops `n` blocks one by one (BlockPool.getNewBlocksInto).
+   */
+  warmHead(n: number): number {
+    const ring = this.ring;
+    const positions = this.positions;
+    const stride = this.stride;
+    const end = Math.min(n, this.used);
+    let sum = 0;
+    for (let k = 0; k < end; k++) sum += positions[ring[(this.head + k) & this.mask]! * stride]!;
+    return sum;
   }
 
   /** Remove and return the first `n` blocks, in queue order. */
@@ -70,22 +126,26 @@ export class FreeBlockQueue {
     return out;
   }
 
-  /** Unlink `id` from anywhere in the queue (a prefix-cache hit on a free block). */
+  /** Take `id` out of anywhere in the queue (a prefix-cache hit on a free block). */
   remove(id: number): void {
     this.checkId(id);
-    if (this.prevOf(id) === NOT_LINKED) throw new Error(`internal: FreeBlockQueue.remove(${id}): not in the queue`);
-    this.unlink(id);
+    const at = id * this.stride;
+    if (this.positions[at] === NOT_QUEUED) throw new Error(`internal: FreeBlockQueue.remove(${id}): not in the queue`);
+    this.positions[at] = NOT_QUEUED; // its ring entry is now stale
+    this.count--;
   }
 
   /** Add `id` at the tail (most recently freed, evicted last). */
   append(id: number): void {
     this.checkId(id);
-    if (this.prevOf(id) !== NOT_LINKED) throw new Error(`internal: FreeBlockQueue.append(${id}): already in the queue`);
-    const last = this.prevOf(this.tail);
-    this.setNext(last, id);
-    this.setPrev(id, last);
-    this.setNext(id, this.tail);
-    this.setPrev(this.tail, id);
+    if (this.positions[id * this.stride] !== NOT_QUEUED) {
+      throw new Error(`internal: FreeBlockQueue.append(${id}): already in the queue`);
+    }
+    if (this.used === this.ring.length) this.compact();
+    const at = (this.head + this.used) & this.mask;
+    this.ring[at] = id;
+    this.positions[id * this.stride] = at;
+    this.used++;
     this.count++;
   }
 
@@ -97,58 +157,67 @@ export class FreeBlockQueue {
   /** The queue contents, head first. For tests and debugging (allocates). */
   toArray(): number[] {
     const out: number[] = [];
-    for (let id = this.nextOf(this.head); id !== this.tail; id = this.nextOf(id)) {
-      out.push(id);
-      if (out.length > this.count) break; // a cycle: let checkInvariants report it
+    for (let k = 0; k < this.used; k++) {
+      const at = (this.head + k) & this.mask;
+      const id = this.ring[at]!;
+      if (this.isLiveEntry(id, at)) out.push(id);
     }
     return out;
   }
 
   /**
-   * Walk the list both ways and check that the links agree with each other and with `length`.
-   * Throws Error('internal: ...') on corruption. O(length); for tests and debug runs.
+   * Check that the ring's live entries and the blocks' positions agree with each other and with
+   * `length`. Throws Error('internal: ...') on corruption. O(capacity); for tests and debug runs.
    */
   checkInvariants(): void {
-    let n = 0;
-    let before = this.head;
-    for (let id = this.nextOf(this.head); id !== this.tail; id = this.nextOf(id)) {
-      if (id < 0 || id >= this.capacity) throw new Error(`internal: free queue links to invalid id ${id}`);
-      if (this.prevOf(id) !== before) throw new Error(`internal: free queue prev/next disagree at block ${id}`);
-      before = id;
-      if (++n > this.count) throw new Error('internal: free queue is longer than its count (cycle?)');
+    if (this.used > this.ring.length || this.count > this.used) {
+      throw new Error(`internal: free queue uses ${this.used} of ${this.ring.length} ring slots for ${this.count} blocks`);
     }
-    if (this.prevOf(this.tail) !== before) throw new Error('internal: free queue tail link is stale');
-    if (n !== this.count) throw new Error(`internal: free queue holds ${n} blocks but counts ${this.count}`);
+    let live = 0;
+    for (let k = 0; k < this.used; k++) {
+      const at = (this.head + k) & this.mask;
+      const id = this.ring[at]!;
+      if (id < 0 || id >= this.capacity) throw new Error(`internal: free queue holds invalid id ${id}`);
+      if (this.isLiveEntry(id, at)) live++;
+    }
+    if (live !== this.count) throw new Error(`internal: free queue holds ${live} blocks but counts ${this.count}`);
+    let queued = 0;
+    for (let id = 0; id < this.capacity; id++) {
+      const at = this.positions[id * this.stride]!;
+      if (at === NOT_QUEUED) continue;
+      queued++;
+      const k = (at - this.head) & this.mask;
+      if (k >= this.used || this.ring[at] !== id) {
+        throw new Error(`internal: block ${id} has free-queue position ${at}, which does not hold it`);
+      }
+    }
+    if (queued !== this.count) throw new Error(`internal: ${queued} blocks have free-queue positions but the queue counts ${this.count}`);
   }
 
-  private unlink(id: number): void {
-    const p = this.prevOf(id);
-    const nx = this.nextOf(id);
-    this.setNext(p, nx);
-    this.setPrev(nx, p);
-    this.setPrev(id, NOT_LINKED);
-    this.setNext(id, NOT_LINKED);
-    this.count--;
+  private isLiveEntry(id: number, at: number): boolean {
+    return id >= 0 && id < this.capacity && this.positions[id * this.stride] === at;
   }
 
-  private prevOf(id: number): number {
-    return this.links[2 * id]!;
-  }
-
-  private nextOf(id: number): number {
-    return this.links[2 * id + 1]!;
-  }
-
-  private setPrev(id: number, value: number): void {
-    this.links[2 * id] = value;
-  }
-
-  private setNext(id: number, value: number): void {
-    this.links[2 * id + 1] = value;
+  /** Rewrite the ring with only its live entries, from index 0, and update their positions. */
+  private compact(): void {
+    const old = this.ring;
+    const ring = new Int32Array(old.length);
+    let n = 0;
+    for (let k = 0; k < this.used; k++) {
+      const at = (this.head + k) & this.mask;
+      const id = old[at]!;
+      if (this.positions[id * this.stride] === at) {
+        ring[n] = id;
+        this.positions[id * this.stride] = n;
+        n++;
+      }
+    }
+    this.ring = ring;
+    this.head = 0;
+    this.used = n;
   }
 
   private checkId(id: number): void {
-    // Also rejects the sentinel slots, which are valid array indices but not block ids.
     if (!Number.isInteger(id) || id < 0 || id >= this.capacity) {
       throw new Error(`internal: FreeBlockQueue: block id ${id} out of range [0, ${this.capacity})`);
     }

@@ -53,10 +53,29 @@ interface RequestTable {
  */
 class RequestTables {
   private slots: (RequestTable | undefined)[] = [];
+  /**
+   * Beside each table, its request's "quiet until" token count (KvCacheManager.quietUntil), or -1
+   * without a table. It is kept out of the table objects so that allocateSlots' decode fast path
+   * reads this small dense array of running neighbours, not one heap object per request, which is
+   * a cache miss per request per step (issue 9).
+   */
+  private quiet: number[] = [];
   private base = 0;
 
   get(index: number): RequestTable | undefined {
     return this.slots[index - this.base];
+  }
+
+  /** The request's quiet-until count, or -1 if it has no table. */
+  quietUntil(index: number): number {
+    const at = index - this.base;
+    if (at < 0) return -1;
+    return this.quiet[at] ?? -1;
+  }
+
+  /** Set the quiet-until count of a request that has a table. */
+  setQuietUntil(index: number, value: number): void {
+    this.quiet[index - this.base] = value;
   }
 
   set(index: number, table: RequestTable): void {
@@ -65,18 +84,25 @@ class RequestTables {
       // An index below the window (admitted out of index order): widen the window downwards.
       const widened = new Array<RequestTable | undefined>(this.base - index).fill(undefined);
       this.slots = widened.concat(this.slots);
+      this.quiet = new Array<number>(this.base - index).fill(-1).concat(this.quiet);
       this.base = index;
     }
-    while (this.slots.length < index - this.base) this.slots.push(undefined);
+    while (this.slots.length < index - this.base) {
+      this.slots.push(undefined);
+      this.quiet.push(-1);
+    }
     this.slots[index - this.base] = table;
+    this.quiet[index - this.base] = -1;
   }
 
   delete(index: number): void {
     const at = index - this.base;
     if (at < 0 || at >= this.slots.length) return;
     this.slots[at] = undefined;
+    this.quiet[at] = -1;
     while (this.slots.length > 0 && this.slots[0] === undefined) {
       this.slots.shift();
+      this.quiet.shift();
       this.base++;
     }
   }
@@ -149,6 +175,17 @@ export class KvCacheManager {
     hitBlocks: readonly number[] = EMPTY_BLOCK_IDS,
     numLookaheadTokens = 0,
   ): readonly number[] | null {
+    // Fast path for the common decode step (15 of every 16 with B = 16): an admitted request whose
+    // new tokens fit in the blocks it holds and complete no block. The full path below would find
+    // nothing to allocate and nothing to register; this answers with one comparison. (A request
+    // without a table has quiet-until -1, and token counts are >= 0.)
+    if (
+      hitBlocks.length === 0 &&
+      req.numComputedTokens + numHitTokens + numNewTokens + numLookaheadTokens <= this.tables.quietUntil(req.index)
+    ) {
+      return EMPTY_BLOCK_IDS;
+    }
+
     const B = this.blockSize;
     const numComputed = Math.min(req.numComputedTokens + numHitTokens, this.maxModelLen);
     const numSlots = Math.min(numComputed + numNewTokens + numLookaheadTokens, this.maxModelLen);
@@ -179,11 +216,10 @@ export class KvCacheManager {
     }
 
     let newBlocks = EMPTY_BLOCK_IDS;
-    const numNewBlocks = required - table.blocks.length;
-    if (numNewBlocks > 0) {
-      const popped = this.pool.getNewBlocks(numNewBlocks);
-      for (let i = 0; i < popped.length; i++) table.blocks.push(popped[i]!);
-      newBlocks = popped;
+    const numBlocksBefore = table.blocks.length;
+    if (required > numBlocksBefore) {
+      this.pool.getNewBlocksInto(required - numBlocksBefore, table.blocks);
+      newBlocks = table.blocks.slice(numBlocksBefore);
     }
 
     // Register blocks that become full with this step's tokens now, not after the forward pass,
@@ -192,6 +228,7 @@ export class KvCacheManager {
     if (this.enablePrefixCaching) {
       this.registerFullBlocks(req, table, Math.min(numComputed + numNewTokens, req.numTokens));
     }
+    this.tables.setQuietUntil(req.index, this.quietUntil(table));
     return newBlocks;
   }
 
@@ -204,7 +241,9 @@ export class KvCacheManager {
   cacheBlocks(req: KvRequestView, numTokens: number): void {
     if (!this.enablePrefixCaching) return;
     const table = this.tables.get(req.index);
-    if (table !== undefined) this.registerFullBlocks(req, table, numTokens);
+    if (table === undefined) return;
+    this.registerFullBlocks(req, table, numTokens);
+    this.tables.setQuietUntil(req.index, this.quietUntil(table));
   }
 
   /** Release the request's blocks tail first, so its deepest blocks are evicted first (spec B.5). */
@@ -217,8 +256,7 @@ export class KvCacheManager {
     const table = this.tables.get(reqIndex);
     if (table === undefined) return;
     this.tables.delete(reqIndex);
-    const blocks = table.blocks;
-    for (let i = blocks.length - 1; i >= 0; i--) this.pool.freeBlock(blocks[i]!);
+    this.pool.freeTableReversed(table.blocks);
   }
 
   numAllocatedBlocks(reqIndex: number): number {
@@ -288,8 +326,8 @@ export class KvCacheManager {
   /**
    * Check KV block conservation; throws Error('internal: ...') on any breach. Every usable block
    * is either in the free queue with ref 0, or out of it with ref equal to the number of request
-   * tables holding it; the queue length equals the number of ref-0 usable blocks; and the hash map
-   * and per-block hashes agree. O(blocks + table entries); for tests and debug runs.
+   * tables holding it; the queue length equals the number of ref-0 usable blocks; the hash map
+   * and per-block hashes agree; and each request's decode fast-path bound is up to date. O(blocks + table entries); for tests and debug runs.
    */
   checkInvariants(): void {
     const n = this.pool.numGpuBlocks;
@@ -303,6 +341,10 @@ export class KvCacheManager {
       for (const id of table.blocks) {
         if (id <= 0 || id >= n) throw new Error(`internal: request ${index} holds invalid block ${id}`);
         holders[id]!++;
+      }
+      const quiet = this.tables.quietUntil(index);
+      if (quiet !== this.quietUntil(table)) {
+        throw new Error(`internal: request ${index} is quiet until ${quiet} tokens, not ${this.quietUntil(table)}`);
       }
     }
     if (queue.contains(0)) throw new Error('internal: the null block is in the free queue');
@@ -331,6 +373,18 @@ export class KvCacheManager {
     if (hashed !== registrations) {
       throw new Error(`internal: ${hashed} hashed blocks but ${registrations} cache registrations`);
     }
+  }
+
+  /**
+   * The largest computed + new + hit + lookahead token count S at which allocateSlots leaves
+   * `table` alone. No new block: S <= blocks * B covers the (capped) slots needed. No newly full
+   * block: S < (numCached + 1) * B, since the tokens registered are at most S. Both bounds ignore
+   * the maxModelLen and numTokens caps, which only lower the real counts.
+   */
+  private quietUntil(table: RequestTable): number {
+    const B = this.blockSize;
+    const noNewBlock = table.blocks.length * B;
+    return this.enablePrefixCaching ? Math.min(noNewBlock, (table.numCached + 1) * B - 1) : noNewBlock;
   }
 
   private registerFullBlocks(req: KvRequestView, table: RequestTable, numTokens: number): void {

@@ -1,5 +1,6 @@
 // FreeBlockQueue: spec B.6b and D row 28, re-expressing test_kv_cache_utils.py::
 // test_free_kv_cache_block_queue_{initialization,operations,append_n,popleft_n,get_all_free_blocks}.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FreeBlockQueue } from '../../src/kv/free-block-queue.js';
 
@@ -100,6 +101,48 @@ describe('FreeBlockQueue', () => {
     expect(q.popleft()).toBe(1);
     expect(q.toArray()).toEqual([2, 0]);
     q.checkInvariants();
+  });
+
+  it('compacts its ring when removed (stale) entries fill it, keeping the order', () => {
+    const q = new FreeBlockQueue(3); // a 16-entry ring
+    // Every remove + append of block 1 leaves a stale entry behind: 20 of them overflow the ring.
+    for (let i = 0; i < 20; i++) {
+      q.remove(1);
+      q.append(1);
+      q.checkInvariants();
+    }
+    expect(q.toArray()).toEqual([0, 2, 1]);
+    expect([q.popleft(), q.popleft(), q.popleft()]).toEqual([0, 2, 1]);
+    q.checkInvariants();
+  });
+
+  it('matches a plain array under random operations, through ring wrap-around and compaction', () => {
+    // The ring holds 16 entries for 5 blocks; removes leave stale entries behind, so long runs of
+    // operations wrap the ring many times and force compactions.
+    const op = fc.record({ kind: fc.constantFrom('popleft', 'remove', 'append'), pick: fc.nat(10) });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        const q = new FreeBlockQueue(5);
+        const model = [0, 1, 2, 3, 4];
+        for (const o of ops) {
+          const absent = [0, 1, 2, 3, 4].filter((id) => !model.includes(id));
+          if (o.kind === 'popleft' && model.length > 0) {
+            expect(q.popleft()).toBe(model.shift());
+          } else if (o.kind === 'remove' && model.length > 0) {
+            const id = model.splice(o.pick % model.length, 1)[0]!;
+            q.remove(id);
+          } else if (o.kind === 'append' && absent.length > 0) {
+            const id = absent[o.pick % absent.length]!;
+            q.append(id);
+            model.push(id);
+          }
+          expect(q.length).toBe(model.length);
+          expect(q.toArray()).toEqual(model);
+          q.checkInvariants();
+        }
+      }),
+      { seed: 9, numRuns: 200 },
+    );
   });
 
   it('rejects operations that would corrupt the list', () => {

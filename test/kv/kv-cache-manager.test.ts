@@ -37,6 +37,34 @@ describe('allocateSlots', () => {
     expect(result).toHaveLength(0);
   });
 
+  it('decode steps inside a block take the fast path; the step completing a block registers it, the next allocates', () => {
+    const m = new KvCacheManager({ numGpuBlocks: 10, blockSize: 4, maxModelLen: 100, enablePrefixCaching: true });
+    const req = makeRequest(0, range(0, 5), 4);
+    expect(m.allocateSlots(req, 5)).toEqual([1, 2]);
+    req.numComputedTokens = 5;
+    const decode = (token: number): readonly number[] | null => {
+      req.append(token);
+      const result = m.allocateSlots(req, 1);
+      req.numComputedTokens++;
+      m.checkInvariants();
+      return result;
+    };
+    expect(decode(6)).toBe(EMPTY_BLOCK_IDS);
+    expect(decode(7)).toBe(EMPTY_BLOCK_IDS);
+    expect(m.numCachedBlocks(0)).toBe(1);
+    expect(decode(8)).toBe(EMPTY_BLOCK_IDS); // 8 tokens: block 2 is full and registered now
+    expect(m.numCachedBlocks(0)).toBe(2);
+    expect(m.blockHash(2)).toBe(req.blockHashes[1]);
+    expect(decode(9)).toEqual([3]);
+    expect(m.blockIds(0)).toEqual([1, 2, 3]);
+    // Lookahead slots count against the held blocks too: 9 computed + 1 new + 2 lookahead = 12 fits,
+    // 9 + 1 + 3 = 13 does not.
+    req.append(10);
+    expect(m.allocateSlots(req, 1, 0, [], 2)).toBe(EMPTY_BLOCK_IDS);
+    expect(m.allocateSlots(req, 1, 0, [], 3)).toEqual([4]);
+    m.checkInvariants();
+  });
+
   it('counts an evictable hit against free capacity, but not a hit block in use', () => {
     const m = new KvCacheManager({ numGpuBlocks: 4, blockSize: 4, maxModelLen: 100, enablePrefixCaching: true });
     const a = makeRequest(0, range(0, 8), 4);
