@@ -240,6 +240,10 @@ export class KvCacheManager {
    */
   cacheBlocks(req: KvRequestView, numTokens: number): void {
     if (!this.enablePrefixCaching) return;
+    // Async scheduling calls this for every output token; most complete no block. Within the
+    // quiet-until count no block can be full beyond the registered ones (it is below
+    // (numCached + 1) * B), so there is nothing to do, and the table object is not even read.
+    if (numTokens <= this.tables.quietUntil(req.index)) return;
     const table = this.tables.get(req.index);
     if (table === undefined) return;
     this.registerFullBlocks(req, table, numTokens);

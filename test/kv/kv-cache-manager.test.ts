@@ -65,6 +65,24 @@ describe('allocateSlots', () => {
     m.checkInvariants();
   });
 
+  it('cacheBlocks (async outputs) registers a block exactly when its last token becomes known', () => {
+    const m = new KvCacheManager({ numGpuBlocks: 10, blockSize: 4, maxModelLen: 100, enablePrefixCaching: true });
+    const req = makeRequest(0, range(0, 6), 4);
+    // Slots for 6 known tokens plus 2 in flight (async): blocks 1 and 2; only block 1 is full of known tokens.
+    expect(m.allocateSlots(req, 8)).toEqual([1, 2]);
+    req.numComputedTokens = 8;
+    expect(m.numCachedBlocks(0)).toBe(1);
+    req.append(6);
+    m.cacheBlocks(req, 7); // 7 known tokens: block 2 is not full yet
+    expect(m.numCachedBlocks(0)).toBe(1);
+    expect(m.blockHash(2)).toBeNull();
+    req.append(7);
+    m.cacheBlocks(req, 8); // its last token arrived: registered now
+    expect(m.numCachedBlocks(0)).toBe(2);
+    expect(m.blockHash(2)).toBe(req.blockHashes[1]);
+    m.checkInvariants();
+  });
+
   it('counts an evictable hit against free capacity, but not a hit block in use', () => {
     const m = new KvCacheManager({ numGpuBlocks: 4, blockSize: 4, maxModelLen: 100, enablePrefixCaching: true });
     const a = makeRequest(0, range(0, 8), 4);
