@@ -15,30 +15,20 @@ export class ServedRequest {
   /** The engine freed it, or it never reached the engine. */
   engineDone = false;
 
-  /** The output count at which the model samples EOS (the planned output length), or -1 for never. */
-  private readonly eosAtOutput: number;
-  private readonly contentKey: number;
-  private readonly promptLength: number;
-
   constructor(
     readonly index: number,
     readonly spec: RequestSpec,
     readonly apiRequestId: string,
     readonly engineRequestId: string,
     readonly traced: boolean,
-  ) {
-    // Read once here rather than through `spec` for every token of every step.
-    const planned = spec.outputTokens;
-    this.eosAtOutput = planned !== undefined && planned < spec.maxTokens ? planned : -1;
-    this.contentKey = spec.contentKey;
-    this.promptLength = spec.prompt.length;
-  }
+  ) {}
 
   /** The output token the simulated model samples next (EOS at the planned position). */
   nextToken(numOutputTokens: number, eosTokenId: number, synthetic: (key: number, position: number) => number): number {
-    if (numOutputTokens + 1 === this.eosAtOutput) return eosTokenId;
+    const planned = this.spec.outputTokens;
+    if (planned !== undefined && planned < this.spec.maxTokens && numOutputTokens + 1 === planned) return eosTokenId;
     // Outputs continue the request's own content after the prompt, so a later turn that quotes
     // them shares blocks with this request and with nothing else.
-    return synthetic(this.contentKey, this.promptLength + numOutputTokens);
+    return synthetic(this.spec.contentKey, this.spec.prompt.length + numOutputTokens);
   }
 }

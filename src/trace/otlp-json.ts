@@ -6,7 +6,7 @@
 // time, so no single string grows with the number of events.
 import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { DOUBLE_ATTRIBUTE_KEYS } from './vocabulary.js';
+import { attributeKind } from './vocabulary.js';
 import { hrTimeToDecimal } from './virtual-clock.js';
 import { otlpSpanFlags, otlpSpanKind } from './span-sink.js';
 
@@ -28,37 +28,30 @@ function doubleJson(value: number): string {
   return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"';
 }
 
-/** What the encoder needs of one attribute key, looked up once per attribute. */
-interface KeyInfo {
-  /** `{"key":<key>,"value":{"` */
-  readonly prefix: string;
-  /** vLLM sets this key from a Python float (see DOUBLE_ATTRIBUTE_KEYS). */
-  readonly double: boolean;
-}
+/** `{"key":<key>,"value":{"` per key: attribute keys come from a small vocabulary. */
+const keyPrefixes = new Map<string, string>();
 
-/** Attribute keys come from a small vocabulary; their JSON prefix and kind are computed once. */
-const keyInfos = new Map<string, KeyInfo>();
-
-function keyInfo(key: string): KeyInfo {
-  let info = keyInfos.get(key);
-  if (info === undefined) {
-    info = { prefix: `{"key":${str(key)},"value":{"`, double: DOUBLE_ATTRIBUTE_KEYS.has(key) };
-    if (keyInfos.size < 10_000) keyInfos.set(key, info);
+function keyPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `{"key":${str(key)},"value":{"`;
+    if (keyPrefixes.size < 10_000) keyPrefixes.set(key, prefix);
   }
-  return info;
+  return prefix;
 }
 
-/** `intValue":"42"}}` and friends: the rest of one attribute after its key prefix (as attributeKind decides). */
-function valueJson(info: KeyInfo, value: Attributes[string], options: OtlpJsonOptions): string | undefined {
-  switch (typeof value) {
+/** `intValue":"42"}}` and friends: the rest of one attribute after its key prefix. */
+function valueJson(key: string, value: Attributes[string], options: OtlpJsonOptions): string | undefined {
+  switch (attributeKind(key, value)) {
     case 'string':
       return `stringValue":${str(value)}}}`;
-    case 'boolean':
+    case 'bool':
       return `boolValue":${String(value)}}}`;
-    case 'number':
-      // Integers beyond 2^53 are not exact in JS, so they go out as doubles (see attributeKind).
-      if (info.double || !Number.isSafeInteger(value)) return `doubleValue":${doubleJson(value)}}}`;
-      return options.intValues === 'string' ? `intValue":"${value}"}}` : `intValue":${value}}}`;
+    case 'int':
+      // attributeKind answers 'int' only for safe integers, whose String() is their digits.
+      return options.intValues === 'string' ? `intValue":"${value as number}"}}` : `intValue":${value as number}}}`;
+    case 'double':
+      return `doubleValue":${doubleJson(value as number)}}}`;
     default:
       return undefined;
   }
@@ -68,10 +61,9 @@ function valueJson(info: KeyInfo, value: Attributes[string], options: OtlpJsonOp
 export function attributesJson(attributes: Attributes, options: OtlpJsonOptions): string {
   let out = '';
   for (const key in attributes) {
-    const info = keyInfo(key);
-    const value = valueJson(info, attributes[key], options);
+    const value = valueJson(key, attributes[key], options);
     if (value === undefined) continue;
-    out += (out === '' ? '[' : ',') + info.prefix + value;
+    out += (out === '' ? '[' : ',') + keyPrefix(key) + value;
   }
   return out === '' ? '' : `${out}]`;
 }
