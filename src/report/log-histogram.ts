@@ -73,6 +73,21 @@ export class LogHistogram {
     return this.total;
   }
 
+  /** Float64 slots in the bucket array: this histogram's memory, at 8 bytes a slot. */
+  get bucketSlots(): number {
+    return this.counts.length;
+  }
+
+  /** An independent copy with the same buckets and sums. */
+  clone(): LogHistogram {
+    const copy = new LogHistogram();
+    copy.counts = this.counts.slice();
+    copy.total = this.total;
+    copy.sum = this.sum;
+    copy.sumSquares = this.sumSquares;
+    return copy;
+  }
+
   mean(): number {
     return this.total === 0 ? Number.NaN : this.sum / this.total;
   }

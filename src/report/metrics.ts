@@ -1,25 +1,7 @@
 // Collects per-request latencies and per-step statistics as the simulation runs, and turns them
 // into the run summary. Latencies are measured where a client measures them: at the frontend.
+import { LatencySamples } from './latency-samples.js';
 import { LogHistogram } from './log-histogram.js';
-
-/** A growable Float64Array: 8 bytes per value, no boxing. */
-export class Samples {
-  private data = new Float64Array(1024);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-
-  sorted(): Float64Array {
-    return this.data.slice(0, this.length).sort();
-  }
-}
 
 export interface StepStats {
   readonly durationNs: number;
@@ -32,15 +14,18 @@ export interface StepStats {
 /** Latencies of one priority class (reported when a workload mixes priorities). */
 export class ClassSamples {
   completed = 0;
-  readonly ttftNs = new Samples();
-  readonly e2eNs = new Samples();
+
+  constructor(
+    public ttftNs: LatencySamples,
+    public e2eNs: LatencySamples,
+  ) {}
 }
 
 export class MetricsCollector {
-  readonly ttftNs = new Samples();
-  readonly tpotNs = new Samples();
-  readonly e2eNs = new Samples();
-  readonly queueNs = new Samples();
+  readonly ttftNs = new LatencySamples();
+  readonly tpotNs = new LatencySamples();
+  readonly e2eNs = new LatencySamples();
+  readonly queueNs = new LatencySamples();
   readonly itlNs = new LogHistogram();
   arrived = 0;
   rejected = 0;
@@ -90,20 +75,48 @@ export class MetricsCollector {
     status: 'stopped' | 'length';
     priority: number;
   }): void {
-    let cls = this.byPriority.get(r.priority);
-    if (cls === undefined) this.byPriority.set(r.priority, (cls = new ClassSamples()));
+    const cls = this.classOf(r.priority);
     cls.completed++;
-    cls.ttftNs.push(r.firstOutputNs - r.arrivalNs);
-    cls.e2eNs.push(r.doneNs - r.arrivalNs);
+    const ttftNs = r.firstOutputNs - r.arrivalNs;
+    const e2eNs = r.doneNs - r.arrivalNs;
+    // A sole class shares the run's own samples (see classOf): pushing there again would count twice.
+    if (cls.ttftNs !== this.ttftNs) {
+      cls.ttftNs.push(ttftNs);
+      cls.e2eNs.push(e2eNs);
+    }
     this.completed++;
     if (r.status === 'stopped') this.finishedStopped++;
     else this.finishedLength++;
     this.inputTokens += r.promptTokens;
     this.outputTokens += r.outputTokens;
-    this.ttftNs.push(r.firstOutputNs - r.arrivalNs);
-    this.e2eNs.push(r.doneNs - r.arrivalNs);
+    this.ttftNs.push(ttftNs);
+    this.e2eNs.push(e2eNs);
     this.queueNs.push(r.queueNs);
     if (r.outputTokens > 1) this.tpotNs.push((r.doneNs - r.firstOutputNs) / (r.outputTokens - 1));
     if (r.doneNs > this.lastCompletionNs) this.lastCompletionNs = r.doneNs;
+  }
+
+  /**
+   * The class of a priority value. While a run has seen only one priority, that class's latencies
+   * are the run's own, so it shares the run's samples instead of storing them twice (most runs
+   * never see a second priority, and by_priority is only reported when they do). When a second
+   * priority appears, the first class gets copies of the run's samples as they are, which hold
+   * exactly the values it would have pushed itself, in the same order.
+   */
+  private classOf(priority: number): ClassSamples {
+    const known = this.byPriority.get(priority);
+    if (known !== undefined) return known;
+    for (const sole of this.byPriority.values()) {
+      if (sole.ttftNs === this.ttftNs) {
+        sole.ttftNs = this.ttftNs.clone();
+        sole.e2eNs = this.e2eNs.clone();
+      }
+    }
+    const cls =
+      this.byPriority.size === 0
+        ? new ClassSamples(this.ttftNs, this.e2eNs)
+        : new ClassSamples(new LatencySamples(), new LatencySamples());
+    this.byPriority.set(priority, cls);
+    return cls;
   }
 }

@@ -2,7 +2,7 @@
 // (ttft, tpot, itl, e2el; *_ms) plus what only a simulator can see (preemptions, KV usage).
 import { NS_PER_MS, NS_PER_S } from '../engine/time.js';
 import type { MetricsCollector } from './metrics.js';
-import { mean, percentileOfSorted, std } from './percentile.js';
+import type { LatencySamples } from './latency-samples.js';
 import type { LogHistogram } from './log-histogram.js';
 
 export const PERCENTILES = [50, 90, 99] as const;
@@ -51,16 +51,17 @@ export interface RunSummary {
   readonly trace?: { readonly spans: number; readonly events: number; readonly undelivered_spans: number };
 }
 
-function statsOf(samples: { sorted(): Float64Array }): LatencyStats {
-  const sorted = samples.sorted();
+/** Exact up to EXACT_CAP values, within the histogram's 1/2048 relative error beyond. */
+function statsOf(samples: LatencySamples): LatencyStats {
+  const d = samples.distribution();
   const toMs = (ns: number) => ns / NS_PER_MS;
   return {
-    mean: toMs(mean(sorted)),
-    median: toMs(percentileOfSorted(sorted, 50)),
-    std: toMs(std(sorted)),
-    p50: toMs(percentileOfSorted(sorted, 50)),
-    p90: toMs(percentileOfSorted(sorted, 90)),
-    p99: toMs(percentileOfSorted(sorted, 99)),
+    mean: toMs(d.mean()),
+    median: toMs(d.percentile(50)),
+    std: toMs(d.std()),
+    p50: toMs(d.percentile(50)),
+    p90: toMs(d.percentile(90)),
+    p99: toMs(d.percentile(99)),
   };
 }
 
