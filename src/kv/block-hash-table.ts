@@ -1,4 +1,4 @@
-// The prefix cache's hash -> block map as an open-addressing table over a typed array. A JS Map
+// The prefix cache's hash -> block map as an open-addressing table over typed arrays. A JS Map
 // keyed by 53-bit hashes (heap numbers, not small ints) cost about 0.5 us per insert or delete,
 // a fifth of a whole simulation's time; this table does the same work with no allocation.
 //
@@ -7,21 +7,32 @@
 // backward-shift deletion preserves that order, so `first` returns the earliest inserted one still
 // present, as vLLM's dict-of-blocks does.
 //
-// Layout (issue 9): a slot is two adjacent float64s, the hash and its block id, so a probe reads
-// one cache line, not one in a key array and another in a value array; the table is far larger
-// than the CPU caches and every access lands somewhere random. The table has at least 4 slots per
-// entry: at that load almost every probe ends at its first slot, so the probe loops' branches are
-// predictable (at load 1/2, mispredicted branches cost more than the memory accesses).
+// Layout (issue 9): every block is registered under at most one hash, so the full hash can live
+// beside the block (`hashOfBlock[block]`) instead of in the slot. A slot is two int32s: the hash's
+// low 32 bits (its "tag", which also gives the home slot) and the block id. That halves the table
+// to 8 bytes a slot: at a load of at most 1/4 the table for a 26k-block pool is 1 MiB instead of
+// 2, so more of it stays in the CPU's caches, and every access to it lands somewhere random. A tag
+// match is confirmed against the full hash, so two hashes that share their low 32 bits stay
+// distinct. At that load almost every probe ends at its first slot, so the probe loops' branches
+// are predictable. (Tombstones instead of backward shifts, to remove without probing, measured
+// slower: longer probes and periodic rebuilds cost more than the probes they saved.)
 
-/** Key of an empty slot; block hashes are non-negative. */
+/** Block id of an empty slot; block ids are non-negative. */
 const EMPTY = -1;
 /** Slots per entry at full occupancy, at least (a power of two). */
 const SLOTS_PER_ENTRY = 4;
 
+/** The low 32 bits of a hash (an integer in [0, 2^53)), as an int32: its tag. */
+function tagOf(hash: number): number {
+  return hash | 0;
+}
+
 export class BlockHashTable {
-  /** Slot i is (slots[2i], slots[2i+1]) = (hash or EMPTY, block id). */
-  private slots: Float64Array;
+  /** Slot i is (slots[2i], slots[2i+1]) = (tag, block id or EMPTY). */
+  private slots: Int32Array;
   private mask: number;
+  /** The full hash each registered block is registered under, by block id. */
+  private hashOfBlock: Float64Array;
   private count = 0;
   private distinct = 0;
 
@@ -31,6 +42,7 @@ export class BlockHashTable {
     while (capacity < maxEntries * SLOTS_PER_ENTRY) capacity *= 2;
     this.slots = BlockHashTable.emptySlots(capacity);
     this.mask = capacity - 1;
+    this.hashOfBlock = new Float64Array(Math.max(maxEntries, 16));
   }
 
   /** Number of (hash, block) entries. */
@@ -43,77 +55,77 @@ export class BlockHashTable {
     return this.distinct;
   }
 
-  private home(hash: number): number {
-    // ToUint32 keeps the low 32 bits (one truncating conversion), which block-hash.ts fills from its
-    // well-mixed second lane.
-    return (hash >>> 0) & this.mask;
-  }
-
   /**
-   * The key in `hash`'s home slot. Reading it brings the slot into the CPU cache; callers about to
+   * The tag in `hash`'s home slot. Reading it brings the slot into the CPU cache; callers about to
    * insert or remove many hashes read all their slots first, so that the cache misses overlap.
    */
   warmSlot(hash: number): number {
-    return this.slots[2 * this.home(hash)]!;
+    return this.slots[2 * (tagOf(hash) & this.mask)]!;
   }
 
   /** The earliest-inserted block registered under `hash`, or -1. */
   first(hash: number): number {
     const slots = this.slots;
-    for (let i = this.home(hash); ; i = (i + 1) & this.mask) {
-      const key = slots[2 * i]!;
-      if (key === EMPTY) return -1;
-      if (key === hash) return slots[2 * i + 1]!;
+    const tag = tagOf(hash);
+    for (let i = tag & this.mask; ; i = (i + 1) & this.mask) {
+      const block = slots[2 * i + 1]!;
+      if (block === EMPTY) return -1;
+      if (slots[2 * i] === tag && this.hashOfBlock[block] === hash) return block;
     }
   }
 
   insert(hash: number, block: number): void {
     if ((this.count + 1) * SLOTS_PER_ENTRY > this.mask + 1) this.grow();
+    if (block >= this.hashOfBlock.length) this.growBlocks(block);
     const slots = this.slots;
+    const tag = tagOf(hash);
     // One probe does both jobs: every entry of `hash` lies between its home and the first empty
     // slot, which is where the new entry goes, so the walk also tells whether the hash is new.
     let known = false;
-    let i = this.home(hash);
-    for (let key = slots[2 * i]!; key !== EMPTY; key = slots[2 * i]!) {
-      if (key === hash) known = true;
+    let i = tag & this.mask;
+    for (let other = slots[2 * i + 1]!; other !== EMPTY; other = slots[2 * i + 1]!) {
+      if (slots[2 * i] === tag && this.hashOfBlock[other] === hash) known = true;
       i = (i + 1) & this.mask;
     }
     if (!known) this.distinct++;
-    slots[2 * i] = hash;
+    slots[2 * i] = tag;
     slots[2 * i + 1] = block;
+    this.hashOfBlock[block] = hash;
     this.count++;
   }
 
   /** Removes the entry (hash, block); false if there is none. */
   remove(hash: number, block: number): boolean {
+    if (block < 0 || block >= this.hashOfBlock.length || this.hashOfBlock[block] !== hash) return false;
     const slots = this.slots;
     const mask = this.mask;
+    const tag = tagOf(hash);
     // Other entries of `hash` (duplicates) are in the same cluster, before or after this one; both
-    // walks below see them, so no second probe is needed to maintain `distinct`.
+    // walks below see them, so no second probe is needed to maintain `distinct`. A block is
+    // registered at most once, so its entry is the one holding its id.
     let duplicate = false;
-    let i = this.home(hash);
+    let i = tag & mask;
     for (; ; i = (i + 1) & mask) {
-      const key = slots[2 * i]!;
-      if (key === EMPTY) return false;
-      if (key === hash) {
-        if (slots[2 * i + 1] === block) break;
-        duplicate = true;
-      }
+      const other = slots[2 * i + 1]!;
+      if (other === EMPTY) return false;
+      if (other === block) break;
+      if (slots[2 * i] === tag && this.hashOfBlock[other] === hash) duplicate = true;
     }
     // Backward shift: move later entries of the cluster into the hole when their home allows.
     let hole = i;
-    for (let j = (i + 1) & mask; slots[2 * j] !== EMPTY; j = (j + 1) & mask) {
-      const key = slots[2 * j]!;
-      if (key === hash) duplicate = true;
-      const home = this.home(key);
+    for (let j = (i + 1) & mask; slots[2 * j + 1] !== EMPTY; j = (j + 1) & mask) {
+      const otherTag = slots[2 * j]!;
+      const other = slots[2 * j + 1]!;
+      if (otherTag === tag && this.hashOfBlock[other] === hash) duplicate = true;
+      const home = otherTag & mask;
       const fits = hole <= j ? home <= hole || home > j : home <= hole && home > j;
       if (fits) {
-        slots[2 * hole] = key;
-        slots[2 * hole + 1] = slots[2 * j + 1]!;
+        slots[2 * hole] = otherTag;
+        slots[2 * hole + 1] = other;
         hole = j;
       }
     }
-    slots[2 * hole] = EMPTY;
+    slots[2 * hole + 1] = EMPTY;
     this.count--;
     if (!duplicate) this.distinct--;
     return true;
@@ -128,11 +140,23 @@ export class BlockHashTable {
   /** Every (hash, block) entry; order unspecified. */
   forEach(visit: (hash: number, block: number) => void): void {
     const slots = this.slots;
-    for (let i = 0; i < slots.length; i += 2) if (slots[i] !== EMPTY) visit(slots[i]!, slots[i + 1]!);
+    for (let i = 1; i < slots.length; i += 2) {
+      const block = slots[i]!;
+      if (block !== EMPTY) visit(this.hashOfBlock[block]!, block);
+    }
   }
 
-  private static emptySlots(capacity: number): Float64Array {
-    return new Float64Array(2 * capacity).fill(EMPTY);
+  /** Empty slots: every block id EMPTY (a tag is only read beside a block id). */
+  private static emptySlots(capacity: number): Int32Array {
+    return new Int32Array(2 * capacity).fill(EMPTY);
+  }
+
+  private growBlocks(block: number): void {
+    let size = this.hashOfBlock.length;
+    while (size <= block) size *= 2;
+    const grown = new Float64Array(size);
+    grown.set(this.hashOfBlock);
+    this.hashOfBlock = grown;
   }
 
   private grow(): void {
@@ -145,10 +169,10 @@ export class BlockHashTable {
     // Re-inserting in slot order would scramble duplicate order; re-insert clusters in probe order
     // starting from an empty slot, so each key's duplicates keep their relative order.
     let start = 0;
-    while (old[2 * start] !== EMPTY) start++;
+    while (old[2 * start + 1] !== EMPTY) start++;
     for (let k = 1; k <= oldCapacity; k++) {
-      const i = (start + k) % oldCapacity;
-      if (old[2 * i] !== EMPTY) this.insert(old[2 * i]!, old[2 * i + 1]!);
+      const block = old[2 * ((start + k) % oldCapacity) + 1]!;
+      if (block !== EMPTY) this.insert(this.hashOfBlock[block]!, block);
     }
   }
 }

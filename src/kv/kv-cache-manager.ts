@@ -175,6 +175,26 @@ export class KvCacheManager {
     hitBlocks: readonly number[] = EMPTY_BLOCK_IDS,
     numLookaheadTokens = 0,
   ): readonly number[] | null {
+    const numBlocksBefore = this.numAllocatedBlocks(req.index);
+    if (!this.tryAllocateSlots(req, numNewTokens, numHitTokens, hitBlocks, numLookaheadTokens)) return null;
+    const blocks = this.blockIds(req.index);
+    // A first admission's table starts with its hit blocks, which are not new.
+    const firstNew = numBlocksBefore === 0 ? hitBlocks.length : numBlocksBefore;
+    return blocks.length > firstNew ? blocks.slice(firstNew) : EMPTY_BLOCK_IDS;
+  }
+
+  /**
+   * `allocateSlots` without building the list of new block ids: true if the slots were allocated,
+   * false (and nothing changed) if the free queue is too short. The scheduler only asks whether
+   * it succeeded, so its calls allocate no array (issue 9).
+   */
+  tryAllocateSlots(
+    req: KvRequestView,
+    numNewTokens: number,
+    numHitTokens = 0,
+    hitBlocks: readonly number[] = EMPTY_BLOCK_IDS,
+    numLookaheadTokens = 0,
+  ): boolean {
     // Fast path for the common decode step (15 of every 16 with B = 16): an admitted request whose
     // new tokens fit in the blocks it holds and complete no block. The full path below would find
     // nothing to allocate and nothing to register; this answers with one comparison. (A request
@@ -183,7 +203,7 @@ export class KvCacheManager {
       hitBlocks.length === 0 &&
       req.numComputedTokens + numHitTokens + numNewTokens + numLookaheadTokens <= this.tables.quietUntil(req.index)
     ) {
-      return EMPTY_BLOCK_IDS;
+      return true;
     }
 
     const B = this.blockSize;
@@ -206,7 +226,7 @@ export class KvCacheManager {
       toAllocate = Math.max(required - hitBlocks.length, 0);
       for (let i = 0; i < hitBlocks.length; i++) if (this.pool.refCount(hitBlocks[i]!) === 0) toAllocate++;
     }
-    if (toAllocate > this.pool.numFreeBlocks) return null;
+    if (toAllocate > this.pool.numFreeBlocks) return false;
 
     if (table === undefined) {
       // Touch first so the popped blocks below can never be the hit blocks themselves.
@@ -215,12 +235,7 @@ export class KvCacheManager {
       this.tables.set(req.index, table);
     }
 
-    let newBlocks = EMPTY_BLOCK_IDS;
-    const numBlocksBefore = table.blocks.length;
-    if (required > numBlocksBefore) {
-      this.pool.getNewBlocksInto(required - numBlocksBefore, table.blocks);
-      newBlocks = table.blocks.slice(numBlocksBefore);
-    }
+    if (required > table.blocks.length) this.pool.getNewBlocksInto(required - table.blocks.length, table.blocks);
 
     // Register blocks that become full with this step's tokens now, not after the forward pass,
     // so later requests in the same schedule() call can hit them. Capped at numTokens so slots
@@ -229,7 +244,7 @@ export class KvCacheManager {
       this.registerFullBlocks(req, table, Math.min(numComputed + numNewTokens, req.numTokens));
     }
     this.tables.setQuietUntil(req.index, this.quietUntil(table));
-    return newBlocks;
+    return true;
   }
 
   /**

@@ -2,6 +2,7 @@
 // numOutputTokens) are computed from the token storage, never cached: preemption keeps outputs.
 import { hashBlock, NONE_HASH } from '../kv/block-hash.js';
 import type { KvRequestView } from '../kv/kv-request.js';
+import { newInt32Array } from '../engine/int32-slab.js';
 
 export type RequestStatus =
   | 'WAITING'
@@ -91,7 +92,7 @@ export class SimRequest implements KvRequestView {
     this.skipReadingPrefixCache = init.skipReadingPrefixCache ?? false;
     this.blockSize = hashBlocks ? blockSize : 0;
     this.prompt = init.prompt;
-    this.outputs = new Int32Array(Math.min(Math.max(init.maxTokens, 1), 4096));
+    this.outputs = newInt32Array(Math.min(Math.max(init.maxTokens, 1), 4096));
     this.extendBlockHashes();
   }
 
@@ -120,7 +121,7 @@ export class SimRequest implements KvRequestView {
 
   appendOutputToken(token: number): void {
     if (this.numOutputs === this.outputs.length) {
-      const grown = new Int32Array(this.outputs.length * 2);
+      const grown = newInt32Array(this.outputs.length * 2);
       grown.set(this.outputs);
       this.outputs = grown;
     }

@@ -3,6 +3,7 @@
 // scheduler.ts so that each file stays readable; the scheduler hands it the state it may touch.
 import type { KvCacheManager } from '../kv/kv-cache-manager.js';
 import type { SimRequest } from './request.js';
+import type { ScheduledList } from './scheduled-list.js';
 import type { SchedulerConfig } from './scheduler-output.js';
 
 /** What the running pass may read and change: the scheduler's own state and its preemption. */
@@ -15,15 +16,14 @@ export interface RunningPassHost {
 }
 
 /**
- * Schedules the running requests into `scheduledRequests`/`scheduledTokens` (vLLM's
- * num_scheduled_tokens order) and appends victims to `preempted`. Returns the budget left.
+ * Schedules the running requests into `scheduled` (vLLM's num_scheduled_tokens order) and
+ * appends victims to `preempted`. Returns the budget left.
  */
 export function scheduleRunning(
   host: RunningPassHost,
   step: number,
   nowNs: number,
-  scheduledRequests: SimRequest[],
-  scheduledTokens: number[],
+  scheduled: ScheduledList,
   preempted: SimRequest[],
 ): number {
   const { maxNumBatchedTokens, longPrefillTokenThreshold: threshold, maxModelLen, policy } = host.config;
@@ -49,17 +49,16 @@ export function scheduleRunning(
       i++;
       continue;
     }
-    let allocated = kv.allocateSlots(request, n);
-    while (allocated === null) {
+    let allocated = kv.tryAllocateSlots(request, n);
+    while (!allocated) {
       const victim = pickVictim(running, policy);
       if (policy === 'priority') {
         running.splice(running.indexOf(victim), 1);
-        const at = scheduledRequests.indexOf(victim);
+        const at = scheduled.indexOf(victim);
         if (at >= 0) {
           // Already scheduled this step: return its tokens to the budget.
-          budget += scheduledTokens[at]!;
-          scheduledRequests.splice(at, 1);
-          scheduledTokens.splice(at, 1);
+          budget += scheduled.tokensAt(at);
+          scheduled.removeAt(at);
           i--;
         }
       } else {
@@ -68,11 +67,10 @@ export function scheduleRunning(
       host.preempt(victim, step, nowNs);
       preempted.push(victim);
       if (victim === request) break;
-      allocated = kv.allocateSlots(request, n);
+      allocated = kv.tryAllocateSlots(request, n);
     }
-    if (allocated === null) break;
-    scheduledRequests.push(request);
-    scheduledTokens.push(n);
+    if (!allocated) break;
+    scheduled.push(request, n);
     budget -= n;
     i++;
   }

@@ -9,6 +9,7 @@ import { journeyRecord } from './journey.js';
 import { isFinished, type RequestStatus, type SimRequest } from './request.js';
 import { FcfsQueue, PriorityQueue, type RequestQueue } from './request-queue.js';
 import { scheduleRunning, type RunningPassHost } from './running-pass.js';
+import { ScheduledList } from './scheduled-list.js';
 import { addToShape, emptyBatchShape, requestSnapshots } from './step-records.js';
 import {
   FINISH_STATUS,
@@ -101,14 +102,15 @@ export class Scheduler {
 
   schedule(nowNs: number): SchedulerOutput {
     const step = ++this.stepCounter;
-    const scheduledRequests: SimRequest[] = [];
-    const scheduledTokens: number[] = [];
+    // At most every running request plus as many admissions as max_num_seqs leaves room for.
+    const room = Math.max(0, Math.min(this.waiting.length, this.config.maxNumSeqs - this.running.length));
+    const scheduled = new ScheduledList(this.running.length + room);
     const preempted: SimRequest[] = [];
-    let budget = scheduleRunning(this.runningPass, step, nowNs, scheduledRequests, scheduledTokens, preempted);
+    let budget = scheduleRunning(this.runningPass, step, nowNs, scheduled, preempted);
     let numNew = 0;
     let numResumed = 0;
     if (preempted.length === 0) {
-      const admitted = this.scheduleWaiting(step, nowNs, budget, scheduledRequests, scheduledTokens);
+      const admitted = this.scheduleWaiting(step, nowNs, budget, scheduled);
       budget = admitted.budget;
       numNew = admitted.numNew;
       numResumed = admitted.numResumed;
@@ -117,6 +119,7 @@ export class Scheduler {
     if (budget < 0 || this.running.length > this.config.maxNumSeqs) {
       throw new Error(`internal: step ${step} broke the token budget or max_num_seqs`);
     }
+    const { requests: scheduledRequests, tokens: scheduledTokens } = scheduled.finish();
     return this.buildOutput(step, scheduledRequests, scheduledTokens, preempted, total, numNew, numResumed);
   }
 
@@ -139,8 +142,7 @@ export class Scheduler {
     step: number,
     nowNs: number,
     budget: number,
-    scheduledRequests: SimRequest[],
-    scheduledTokens: number[],
+    scheduled: ScheduledList,
   ): { budget: number; numNew: number; numResumed: number } {
     const { maxNumSeqs, longPrefillTokenThreshold: threshold, enableChunkedPrefill } = this.config;
     let numNew = 0;
@@ -159,14 +161,13 @@ export class Scheduler {
       if (threshold > 0 && threshold < n) n = threshold;
       if (!enableChunkedPrefill && n > budget) break;
       n = Math.min(n, budget);
-      if (this.kv.allocateSlots(request, n, numHitTokens, hitBlocks) === null) break;
+      if (!this.kv.tryAllocateSlots(request, n, numHitTokens, hitBlocks)) break;
       this.waiting.pop();
       this.running.push(request);
       const previous = request.status;
       if (previous === 'PREEMPTED') numResumed++;
       else numNew++;
-      scheduledRequests.push(request);
-      scheduledTokens.push(n);
+      scheduled.push(request, n);
       budget -= n;
       request.status = 'RUNNING';
       request.numComputedTokens = computed;
@@ -271,9 +272,9 @@ export class Scheduler {
    * after this batch was scheduled (async) still gets its token: the batch did run for it.
    */
   updateFromOutput(output: SchedulerOutput, tokens: TokenSource, nowNs: number): StepOutputs {
-    const outputs = new StepOutputs();
-    let stoppedRunning = false;
     const { scheduledRequests, producesToken } = output;
+    const outputs = new StepOutputs(scheduledRequests.length);
+    let stoppedRunning = false;
     const maxModelLen = this.config.maxModelLen;
     for (let k = 0; k < scheduledRequests.length; k++) {
       const request = scheduledRequests[k]!;

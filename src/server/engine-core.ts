@@ -17,8 +17,8 @@ import { Scheduler, type SchedulerListener } from '../scheduler/scheduler.js';
 import type { SchedulerOutput, StepSampler } from '../scheduler/scheduler-output.js';
 import { createStepTimeModel, schedulerTimeNs, type StepTimeModel } from '../timing/step-time.js';
 import type { StepRecord, TraceRecorder } from '../trace/records.js';
-import { EOS_TOKEN_ID, syntheticToken } from '../workload/tokens.js';
-import { EngineRequest, servedOf } from './engine-request.js';
+import { EOS_TOKEN_ID } from '../workload/tokens.js';
+import { EngineRequest } from './engine-request.js';
 import { PRIORITY, type SimEvent } from './events.js';
 import type { Frontend } from './frontend.js';
 import type { SimulationConfig } from './scenario-config.js';
@@ -159,8 +159,7 @@ export class EngineCore {
   }
 
   /** The model's sampled token (one closure for the run, not one per step). */
-  private readonly nextToken = (request: SimRequest): number =>
-    servedOf(request).nextToken(request.numOutputTokens, EOS_TOKEN_ID, syntheticToken);
+  private readonly nextToken = (request: SimRequest): number => (request as EngineRequest).sampleToken();
 
   traceStep(record: StepRecord): void {
     this.trace!.step(record);

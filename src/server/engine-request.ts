@@ -1,6 +1,7 @@
 // The engine-side request of a simulation run, linked back to its frontend record.
 import { SimRequest, type SimRequestInit } from '../scheduler/request.js';
-import type { ServedRequest } from './served-request.js';
+import { EOS_TOKEN_ID, syntheticToken } from '../workload/tokens.js';
+import { modelOutputToken, plannedEosCount, type ServedRequest } from './served-request.js';
 
 /**
  * A SimRequest that knows its ServedRequest. The per-token paths (the model's next token, the
@@ -8,6 +9,14 @@ import type { ServedRequest } from './served-request.js';
  * instead of looking the index up in the frontend's `live` Map saves a hash probe each time.
  */
 export class EngineRequest extends SimRequest {
+  /**
+   * What the model's next token depends on, copied from the request's spec: sampling reads them
+   * for every running request in every step, and this object is already in the CPU cache then,
+   * while the ServedRequest and its spec would be two more cache misses each time (issue 9).
+   */
+  private readonly eosCount: number;
+  private readonly contentKey: number;
+
   constructor(
     init: SimRequestInit,
     blockSize: number,
@@ -15,6 +24,13 @@ export class EngineRequest extends SimRequest {
     readonly served: ServedRequest,
   ) {
     super(init, blockSize, hashBlocks);
+    this.eosCount = plannedEosCount(served.spec);
+    this.contentKey = served.spec.contentKey;
+  }
+
+  /** The output token the simulated model samples next: ServedRequest.nextToken, from local fields. */
+  sampleToken(): number {
+    return modelOutputToken(this.eosCount, this.contentKey, this.numPromptTokens, this.numOutputTokens, EOS_TOKEN_ID, syntheticToken);
   }
 }
 

@@ -116,7 +116,7 @@ export class Frontend {
     const { requests, numNewTokens, finishStatus } = outputs;
     let gap = -1;
     let run = 0;
-    for (let k = 0; k < requests.length; k++) {
+    for (let k = 0; k < outputs.length; k++) {
       // A request leaves `live` only once the client is done with it, so clientDone covers both.
       const served = servedOf(requests[k]!);
       if (served.clientDone) continue;

@@ -36,6 +36,7 @@ import { checkWeights, lengthDistribution, makeLengthSampler, weight } from './d
 import type { RequestSpec } from './request-spec.js';
 import { fillSyntheticTokens } from './tokens.js';
 import { makeWeightedPicker } from './variates.js';
+import { newInt32Array } from '../engine/int32-slab.js';
 
 export const apiEndpoint = z.enum(['chat', 'completions']);
 
@@ -183,7 +184,7 @@ export function makeRequestDraws({ config, prompt, max }: GeneratorPlan, stream:
  */
 export function generatedPrompt(prefixTokens: number, group: number, own: number, key: number): Int32Array {
   const shared = group < 0 ? 0 : prefixTokens;
-  const prompt = new Int32Array(shared + own);
+  const prompt = newInt32Array(shared + own);
   if (shared > 0) fillSyntheticTokens(prompt, 0, prefixGroupKey(group), 0, shared);
   fillSyntheticTokens(prompt, shared, key, shared, own);
   return prompt;

@@ -40,6 +40,7 @@ import { durationDistribution, makeDurationSampler } from './durations.js';
 import { generatedPrompt, makeRequestDraws, type GeneratorConfig, type GeneratorPlan } from './generator.js';
 import type { RequestOutcome, RequestSpec } from './request-spec.js';
 import { EOS_TOKEN_ID, fillSyntheticTokens, syntheticToken } from './tokens.js';
+import { newInt32Array } from '../engine/int32-slab.js';
 
 export const sessionsSchema = z.strictObject({
   turns: lengthDistribution,
@@ -96,7 +97,7 @@ function makeSessionDrawer(plan: GeneratorPlan, config: SessionConfig, stream: (
 /** Turn k+1's prompt: turn k's prompt, the answer the client received, and the new message. */
 export function nextTurnPrompt(previous: RequestSpec, received: number, newTokens: number): Int32Array {
   const { prompt, contentKey: key, maxTokens, outputTokens: planned } = previous;
-  const out = new Int32Array(prompt.length + received + newTokens);
+  const out = newInt32Array(prompt.length + received + newTokens);
   out.set(prompt);
   for (let j = 0; j < received; j++) {
     // What ServedRequest.nextToken produced for output j.

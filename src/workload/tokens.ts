@@ -3,6 +3,8 @@
 // id, and different keys give independent pseudo-random ids in [FIRST_SYNTHETIC_TOKEN, 2^31).
 // Two different 16-token blocks agree by chance with probability about 2^-496: never, in practice.
 
+import { newInt32Array } from '../engine/int32-slab.js';
+
 /** The end-of-sequence token id of simulated models (vLLM's tests use 50256 for GPT-2). */
 export const EOS_TOKEN_ID = 2;
 /** Ids below this are reserved (EOS and friends); synthetic ids never fall there. */
@@ -34,7 +36,7 @@ export function fillSyntheticTokens(
 
 /** A fresh array of `length` synthetic tokens of content `key`. */
 export function syntheticTokens(key: number, length: number): Int32Array {
-  const out = new Int32Array(length);
+  const out = newInt32Array(length);
   fillSyntheticTokens(out, 0, key, 0, length);
   return out;
 }

@@ -20,6 +20,23 @@ describe('BlockHashTable', () => {
     expect([table.size, table.distinctHashes]).toEqual([2, 2]);
   });
 
+  it('keeps hashes that share their low 32 bits (one tag) apart, and removes only the exact pair', () => {
+    const table = new BlockHashTable(8);
+    const a = 7 + 3 * 2 ** 32;
+    const b = 7 + 5 * 2 ** 32; // same tag (low 32 bits) as a, another hash
+    table.insert(a, 4);
+    table.insert(b, 5);
+    expect(table.first(a)).toBe(4);
+    expect(table.first(b)).toBe(5);
+    expect(table.first(7)).toBe(-1);
+    expect(table.remove(b, 4)).toBe(false); // block 4 is registered under a, not b
+    expect(table.remove(a, 5)).toBe(false);
+    expect(table.remove(a, 4)).toBe(true);
+    expect(table.first(a)).toBe(-1);
+    expect(table.first(b)).toBe(5);
+    expect([table.size, table.distinctHashes]).toEqual([1, 1]);
+  });
+
   it('matches a Map-of-lists model under random operations', () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('insert' as const), hash: fc.integer({ min: 0, max: 40 }).map((h) => h * 2 ** 32 + (h % 3)) }),

@@ -16,6 +16,7 @@
 import { traceBlockKey } from '../content-keys.js';
 import { fillSyntheticTokens } from '../tokens.js';
 import { MOONCAKE_BLOCK_TOKENS } from './mooncake.js';
+import { newInt32Array } from '../../engine/int32-slab.js';
 
 export interface PromptLayout {
   readonly length: number;
@@ -30,7 +31,7 @@ export interface PromptLayout {
 /** The prompt's token ids, laid out as above. */
 export function tracePrompt(layout: PromptLayout): Int32Array {
   const { length, key } = layout;
-  const out = new Int32Array(length);
+  const out = newInt32Array(length);
   let shared = 0;
   if (layout.hashIds !== undefined) {
     const fullBlocks = Math.min(layout.hashIds.length, Math.floor(length / MOONCAKE_BLOCK_TOKENS));
