@@ -140,7 +140,7 @@ export class Frontend {
 
   /** Client-side bookkeeping of new tokens; returns the inter-token gap to record, or -1 for none. */
   private receiveTokens(served: ServedRequest, numTokens: number, nowNs: number): number {
-    const streaming = served.spec.stream;
+    const streaming = served.streaming;
     let itlGap = -1;
     if (served.outputsReceived === 0) {
       if (streaming) {
@@ -159,7 +159,7 @@ export class Frontend {
 
   private complete(served: ServedRequest, status: 'stopped' | 'length', nowNs: number): void {
     served.clientDone = true;
-    if (!served.spec.stream) {
+    if (!served.streaming) {
       // Non-streaming: the first (and only) response is the final one.
       served.firstOutputNs = nowNs;
       if (served.traced && served.spec.endpoint === 'chat') {

@@ -15,13 +15,21 @@ export class ServedRequest {
   /** The engine freed it, or it never reached the engine. */
   engineDone = false;
 
+  /**
+   * spec.stream, copied: the frontend reads it for every request in every step's outputs, and
+   * reading it through the spec was a cache miss each time (issue 9).
+   */
+  readonly streaming: boolean;
+
   constructor(
     readonly index: number,
     readonly spec: RequestSpec,
     readonly apiRequestId: string,
     readonly engineRequestId: string,
     readonly traced: boolean,
-  ) {}
+  ) {
+    this.streaming = spec.stream;
+  }
 
   /** The output token the simulated model samples next (EOS at the planned position). */
   nextToken(numOutputTokens: number, eosTokenId: number, synthetic: (key: number, position: number) => number): number {
