@@ -6,7 +6,7 @@
 // time, so no single string grows with the number of events.
 import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
-import { attributeKind } from './vocabulary.js';
+import { attributeKind, type AttributeKind } from './vocabulary.js';
 import { hrTimeToDecimal } from './virtual-clock.js';
 import { otlpSpanFlags, otlpSpanKind } from './span-sink.js';
 
@@ -28,21 +28,42 @@ function doubleJson(value: number): string {
   return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"';
 }
 
-/** `{"key":<key>,"value":{"` per key: attribute keys come from a small vocabulary. */
-const keyPrefixes = new Map<string, string>();
+/**
+ * Most attribute values repeat (phases, event types, routes, small counts), and building
+ * `{"key":..,"value":{..}}` anew for each costs a JSON.stringify, several small strings and, later,
+ * flattening them all into the output: a large part of a traced run's CPU. So each key remembers the
+ * finished JSON of its recent string, bool and int values, with the `[` or `,` before it included so
+ * that a list is one concatenation per attribute. Doubles are left out (they rarely repeat). The
+ * caches are bounded: a key with too many distinct values (an id) just stops adding.
+ */
+interface KeyJson {
+  /** `{"key":<key>,"value":{"` */
+  readonly prefix: string;
+  /** `[` + the whole attribute's JSON, by value: the first attribute of a list. */
+  readonly opening: Map<string | number | boolean, string>;
+  /** `,` + the whole attribute's JSON, by value: any later attribute. */
+  readonly following: Map<string | number | boolean, string>;
+}
 
-function keyPrefix(key: string): string {
-  let prefix = keyPrefixes.get(key);
-  if (prefix === undefined) {
-    prefix = `{"key":${str(key)},"value":{"`;
-    if (keyPrefixes.size < 10_000) keyPrefixes.set(key, prefix);
+const MAX_KEYS = 10_000;
+const MAX_VALUES_PER_KEY = 256;
+
+/** One cache per int form, since `intValues` changes the JSON of an int. */
+const keyCaches: Record<OtlpJsonOptions['intValues'], Map<string, KeyJson>> = { string: new Map(), number: new Map() };
+
+function keyJson(key: string, options: OtlpJsonOptions): KeyJson {
+  const cache = keyCaches[options.intValues];
+  let entry = cache.get(key);
+  if (entry === undefined) {
+    entry = { prefix: `{"key":${str(key)},"value":{"`, opening: new Map(), following: new Map() };
+    if (cache.size < MAX_KEYS) cache.set(key, entry);
   }
-  return prefix;
+  return entry;
 }
 
 /** `intValue":"42"}}` and friends: the rest of one attribute after its key prefix. */
-function valueJson(key: string, value: Attributes[string], options: OtlpJsonOptions): string | undefined {
-  switch (attributeKind(key, value)) {
+function valueJson(kind: AttributeKind, value: string | number | boolean, options: OtlpJsonOptions): string {
+  switch (kind) {
     case 'string':
       return `stringValue":${str(value)}}}`;
     case 'bool':
@@ -52,24 +73,57 @@ function valueJson(key: string, value: Attributes[string], options: OtlpJsonOpti
       return options.intValues === 'string' ? `intValue":"${value as number}"}}` : `intValue":${value as number}}}`;
     case 'double':
       return `doubleValue":${doubleJson(value as number)}}}`;
-    default:
-      return undefined;
   }
+}
+
+/**
+ * `separator` (`[` or `,`) + one attribute's `{"key":..,"value":{..}}`, or undefined for a value
+ * OTLP/JSON cannot carry here.
+ */
+function attributeJson(
+  separator: '[' | ',',
+  key: string,
+  value: Attributes[string],
+  options: OtlpJsonOptions,
+): string | undefined {
+  const kind = attributeKind(key, value);
+  if (kind === undefined) return undefined;
+  const scalar = value as string | number | boolean;
+  const entry = keyJson(key, options);
+  if (kind === 'double') return separator + entry.prefix + valueJson(kind, scalar, options);
+  const cache = separator === '[' ? entry.opening : entry.following;
+  let json = cache.get(scalar);
+  if (json === undefined) {
+    json = separator + entry.prefix + valueJson(kind, scalar, options);
+    if (cache.size < MAX_VALUES_PER_KEY) cache.set(scalar, json);
+  }
+  return json;
 }
 
 /** `[{"key":..,"value":{..}},..]`, or '' when there is nothing to write. */
 export function attributesJson(attributes: Attributes, options: OtlpJsonOptions): string {
   let out = '';
   for (const key in attributes) {
-    const value = valueJson(key, attributes[key], options);
-    if (value === undefined) continue;
-    out += (out === '' ? '[' : ',') + keyPrefix(key) + value;
+    const json = attributeJson(out === '' ? '[' : ',', key, attributes[key], options);
+    if (json !== undefined) out += json;
   }
   return out === '' ? '' : `${out}]`;
 }
 
+/** `","name":<name>` after an event's time: event names come from a small vocabulary. */
+const eventNameJson = new Map<string, string>();
+
+function eventNamePart(name: string): string {
+  let json = eventNameJson.get(name);
+  if (json === undefined) {
+    json = `","name":${str(name)}`;
+    if (eventNameJson.size < MAX_KEYS) eventNameJson.set(name, json);
+  }
+  return json;
+}
+
 function eventJson(event: TimedEvent, options: OtlpJsonOptions): string {
-  let out = `{"timeUnixNano":"${hrTimeToDecimal(event.time)}","name":${str(event.name)}`;
+  let out = `{"timeUnixNano":"${hrTimeToDecimal(event.time)}${eventNamePart(event.name)}`;
   const attributes = event.attributes ? attributesJson(event.attributes, options) : '';
   if (attributes !== '') out += `,"attributes":${attributes}`;
   if (event.droppedAttributesCount) out += `,"droppedAttributesCount":${event.droppedAttributesCount}`;

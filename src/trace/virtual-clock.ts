@@ -30,11 +30,26 @@ export class VirtualClock {
   }
 }
 
+/**
+ * The decimal text of the last seconds value seen. Every span and event time is written this way, and
+ * consecutive times nearly always share their seconds, whose String() is a slow double-to-text
+ * conversion (epoch seconds exceed V8's small-integer range).
+ */
+let lastSeconds = -1;
+let lastSecondsText = '';
+
+const NANOS_ZEROS = '000000000';
+
 /** HrTime as a decimal ns string (OTLP/JSON's uint64 form), without BigInt or float rounding. */
 export function hrTimeToDecimal(time: HrTime): string {
   const [seconds, nanos] = time;
   if (seconds === 0) return String(nanos);
-  return `${seconds}${String(nanos).padStart(9, '0')}`;
+  if (seconds !== lastSeconds) {
+    lastSecondsText = String(seconds);
+    lastSeconds = seconds;
+  }
+  const digits = String(nanos);
+  return lastSecondsText + (digits.length === 9 ? digits : NANOS_ZEROS.slice(digits.length) + digits);
 }
 
 /** Orders two HrTimes (both normalised: 0 <= nanos < 1e9). */

@@ -6,6 +6,7 @@ import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import type {
   ApiEventRecord,
   BatchSummaryRecord,
+  JourneyEventType,
   JourneyRecord,
   RequestSnapshotRecord,
   TracedRequest,
@@ -18,6 +19,20 @@ export const SCOPE_STEP = 'vllm.scheduler.step';
 export const SPAN_REQUEST = 'llm_request';
 export const SPAN_CORE = 'llm_core';
 export const stepSpanName = (sequence: number): string => `scheduler_steps_${sequence}`;
+
+/**
+ * `journey.<TYPE>` as constants rather than built per event: the JSON encoder looks event names up in
+ * a map, and a string built anew must be flattened and hashed on every lookup.
+ */
+const JOURNEY_EVENT_NAMES: Readonly<Record<JourneyEventType, string>> = {
+  QUEUED: 'journey.QUEUED',
+  SCHEDULED: 'journey.SCHEDULED',
+  FIRST_TOKEN: 'journey.FIRST_TOKEN',
+  PREEMPTED: 'journey.PREEMPTED',
+  FINISHED: 'journey.FINISHED',
+};
+
+export const journeyEventName = (type: JourneyEventType): string => JOURNEY_EVENT_NAMES[type];
 
 /** Python floats in vLLM's code: these stay doubles on the wire even when whole-valued. */
 export const DOUBLE_ATTRIBUTE_KEYS: ReadonlySet<string> = new Set([

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { encodeExportRequest, encodeResource, encodeScope, encodeSpan, ProtoWriter } from '../../src/trace/otlp-protobuf.js';
-import { DEFAULT_OTLP_JSON_OPTIONS, LINE_SUFFIX_JSON, SCOPE_CLOSE_JSON, linePrefixJson, scopeOpenJson, writeSpanJson } from '../../src/trace/otlp-json.js';
+import { DEFAULT_OTLP_JSON_OPTIONS, LINE_SUFFIX_JSON, SCOPE_CLOSE_JSON, attributesJson, linePrefixJson, scopeOpenJson, writeSpanJson } from '../../src/trace/otlp-json.js';
 import { attributeKind } from '../../src/trace/vocabulary.js';
 import { exportTraceServiceRequestType } from './otlp-receiver.js';
 import { normaliseDecodedRequest, normaliseJsonRequest } from './otlp-normal-form.js';
@@ -113,6 +113,43 @@ describe('OTLP encoders', () => {
       expect(encoded[0]?.attributes.map((a) => `${a.key}=${a.type}:${a.value}`)).toEqual([
         'kv.usage_gpu_ratio=double:0', 'ts.monotonic=double:1', 'step.id=int:1',
       ]);
+    }
+  });
+});
+
+describe('OTLP/JSON attribute cache', () => {
+  const uncached = (key: string, value: string | number | boolean, ints: 'string' | 'number'): string => {
+    const kind = attributeKind(key, value);
+    const field = kind === 'string' ? 'stringValue' : kind === 'bool' ? 'boolValue' : kind === 'int' ? 'intValue' : 'doubleValue';
+    const json = kind === 'int' && ints === 'string' ? `"${value}"` : JSON.stringify(value);
+    return `{"key":${JSON.stringify(key)},"value":{"${field}":${json}}}`;
+  };
+
+  it('keeps values of different types and int forms apart when they repeat', () => {
+    const values: (string | number | boolean)[] = ['1', 1, true, 'true', 0, -0, 1.5, 'é"\\'];
+    for (const ints of ['number', 'string', 'number'] as const) {
+      for (let pass = 0; pass < 2; pass++) {
+        for (const value of values) {
+          expect(attributesJson({ 'cache.k': value }, { intValues: ints })).toBe(`[${uncached('cache.k', value, ints)}]`);
+          expect(attributesJson({ other: 'x', 'cache.k': value }, { intValues: ints })).toBe(
+            `[${uncached('other', 'x', ints)},${uncached('cache.k', value, ints)}]`,
+          );
+        }
+      }
+    }
+    // Same value under a double key and an int key.
+    expect(attributesJson({ 'ts.monotonic': 2, 'cache.k': 2 }, DEFAULT_OTLP_JSON_OPTIONS)).toBe(
+      '[{"key":"ts.monotonic","value":{"doubleValue":2}},{"key":"cache.k","value":{"intValue":2}}]',
+    );
+  });
+
+  it('stays exact for a key with more distinct values than it caches', () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 10_000; i += 7) {
+        expect(attributesJson({ 'cache.id': `id-${i}`, 'cache.n': i }, DEFAULT_OTLP_JSON_OPTIONS)).toBe(
+          `[${uncached('cache.id', `id-${i}`, 'number')},${uncached('cache.n', i, 'number')}]`,
+        );
+      }
     }
   });
 });

@@ -1,7 +1,9 @@
 // Recorder bookkeeping: misuse is loud, unfinished spans are reported rather than exported, and the
 // SDK never drops events (OTEL's default limit is 128 events a span).
 import { describe, expect, it } from 'vitest';
+import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { createTraceRecorder } from '../../src/trace/index.js';
+import { addOwnedEvent } from '../../src/trace/otlp-recorder.js';
 import type { TraceRecorder } from '../../src/trace/records.js';
 import { MemorySink } from './helpers/memory-sink.js';
 import { REQUESTS } from './helpers/golden-run.js';
@@ -63,5 +65,23 @@ describe('recorder', () => {
     const first = r.close(0, 0);
     expect(r.close(5, 5)).toBe(first);
     await first;
+  });
+
+  it('addOwnedEvent records what span.addEvent records, without copying the attributes', () => {
+    const tracer = new BasicTracerProvider().getTracer('t');
+    const viaSdk = tracer.startSpan('a', { startTime: [1, 0] });
+    const owned = tracer.startSpan('b', { startTime: [1, 0] });
+    const attributes = { 'event.type': 'QUEUED', 'ts.monotonic': 1.5, flag: true };
+    viaSdk.addEvent('journey.QUEUED', attributes, [2, 5]);
+    addOwnedEvent(owned, 'journey.QUEUED', attributes, [2, 5]);
+    const sdkEvents = (viaSdk as unknown as ReadableSpan).events;
+    const ownedEvents = (owned as unknown as ReadableSpan).events;
+    expect(ownedEvents).toEqual(sdkEvents);
+    expect(ownedEvents[0]?.attributes).toBe(attributes);
+    // An ended span takes no more events, and must not have its last event's attributes replaced.
+    owned.end([3, 0]);
+    addOwnedEvent(owned, 'late', { other: 1 }, [4, 0]);
+    expect(ownedEvents).toHaveLength(1);
+    expect(ownedEvents[0]?.attributes).toBe(attributes);
   });
 });

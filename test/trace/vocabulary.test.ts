@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTraceRecorder, JsonlFileSink } from '../../src/trace/index.js';
 import { driveGoldenRun, GOLDEN_INTERVAL } from './helpers/golden-run.js';
+import { journeyEventName } from '../../src/trace/vocabulary.js';
 import { readOtlpJsonl, typed, type NormalEvent, type NormalSpan } from './otlp-normal-form.js';
 
 let spans: NormalSpan[];
@@ -179,5 +180,13 @@ describe('step events', () => {
       'scheduler.closure_interval=int:10',
       'scheduler.step_range_end=int:10',
     ]);
+  });
+});
+
+describe('journeyEventName', () => {
+  it('is journey.<TYPE> for every journey type', () => {
+    for (const type of ['QUEUED', 'SCHEDULED', 'FIRST_TOKEN', 'PREEMPTED', 'FINISHED'] as const) {
+      expect(journeyEventName(type)).toBe(`journey.${type}`);
+    }
   });
 });
