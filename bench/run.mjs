@@ -31,9 +31,11 @@ const CASES = [
   { name: 'start-up: simtrace --version', cli: ['--version'], runs: STARTUP_RUNS, targets: STARTUP },
   { name: 'start-up: simtrace --help', cli: ['--help'], runs: STARTUP_RUNS, targets: STARTUP },
   { name: 'blis 5k, tracing off', args: [BLIS, 'workload.count=5000'] },
-  { name: 'blis 50k, tracing off', args: [BLIS, 'workload.count=50000'], targets: [['cpu_s', '<=', 1.1], ['peak_rss_mb', '<', 300]] },
+  // The targeted 50k cases run 3 times and report the run of median CPU: on a shared VM one run can
+  // be 20 % off either way.
+  { name: 'blis 50k, tracing off', args: [BLIS, 'workload.count=50000'], runs: 3, targets: [['cpu_s', '<=', 1.1], ['peak_rss_mb', '<', 300]] },
   { name: 'blis 5k, journeys + 1% steps to file', args: [BLIS, 'workload.count=5000', ...TRACED, '--trace-out', join(tmp, 't5k.jsonl')] },
-  { name: 'blis 50k, journeys + 1% steps to file', args: [BLIS, 'workload.count=50000', ...TRACED, '--trace-out', join(tmp, 't50k.jsonl')], targets: [['cpu_s', '<', 11]] },
+  { name: 'blis 50k, journeys + 1% steps to file', args: [BLIS, 'workload.count=50000', ...TRACED, '--trace-out', join(tmp, 't50k.jsonl')], runs: 3, targets: [['cpu_s', '<', 11]] },
   { name: 'blis 5k, journeys + 1% steps to OTLP', args: [BLIS, 'workload.count=5000', ...TRACED], otlp: true },
   { name: 'generated 100k, tracing off', args: [BLIS, 'workload.count=100000'] },
   // "Memory that does not grow with the number of finished requests": 10 times the requests of the
@@ -164,11 +166,12 @@ const columns = [
   ['req/s', 8, (r) => r.requests_per_s ?? '-'],
   ['sim s/s', 8, (r) => r.sim_s_per_wall_s ?? '-'],
   ['target', 34, (r) => (r.targets ? r.targets.map((t) => `${t.metric} ${t.op} ${t.limit}`).join(', ') : '-')],
-  ['met', 4, (r) => (r.targets ? (r.met ? 'yes' : 'NO') : '-')],
+  ['met', 4, (r) => (r.targets ? `${r.targets.filter((t) => t.met).length}/${r.targets.length}` : '-')],
 ];
 const line = (cells) => cells.map((cell, i) => (i === 0 ? String(cell).padEnd(columns[i][1]) : String(cell).padStart(columns[i][1]))).join('  ');
 console.log(`\n${line(columns.map(([title]) => title))}`);
 for (const r of results) console.log(line(columns.map(([, , value]) => value(r))));
-const missed = results.filter((r) => r.met === false).length;
-const checked = results.filter((r) => r.met !== undefined).length;
-if (checked > 0) console.log(`\n${checked - missed} of ${checked} targets met; saved to bench/results/latest.json`);
+const targets = results.flatMap((r) => r.targets ?? []);
+if (targets.length > 0) {
+  console.log(`\n${targets.filter((t) => t.met).length} of ${targets.length} targets met; saved to bench/results/latest.json`);
+}
