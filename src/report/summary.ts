@@ -2,8 +2,7 @@
 // (ttft, tpot, itl, e2el; *_ms) plus what only a simulator can see (preemptions, KV usage).
 import { NS_PER_MS, NS_PER_S } from '../engine/time.js';
 import type { MetricsCollector } from './metrics.js';
-import type { LatencySamples } from './latency-samples.js';
-import type { LogHistogram } from './log-histogram.js';
+import type { Distribution, LatencySamples } from './latency-samples.js';
 
 export const PERCENTILES = [50, 90, 99] as const;
 
@@ -51,9 +50,8 @@ export interface RunSummary {
   readonly trace?: { readonly spans: number; readonly events: number; readonly undelivered_spans: number };
 }
 
-/** Exact up to EXACT_CAP values, within the histogram's 1/2048 relative error beyond. */
-function statsOf(samples: LatencySamples): LatencyStats {
-  const d = samples.distribution();
+/** Latency statistics in ms of a distribution of ns values (exact samples or a histogram). */
+function latencyStats(d: Distribution): LatencyStats {
   const toMs = (ns: number) => ns / NS_PER_MS;
   return {
     mean: toMs(d.mean()),
@@ -65,16 +63,9 @@ function statsOf(samples: LatencySamples): LatencyStats {
   };
 }
 
-function histogramStats(h: LogHistogram): LatencyStats {
-  const toMs = (ns: number) => ns / NS_PER_MS;
-  return {
-    mean: toMs(h.mean()),
-    median: toMs(h.percentile(50)),
-    std: toMs(h.std()),
-    p50: toMs(h.percentile(50)),
-    p90: toMs(h.percentile(90)),
-    p99: toMs(h.percentile(99)),
-  };
+/** Exact up to EXACT_CAP values, within the histogram's 1/2048 relative error beyond. */
+function statsOf(samples: LatencySamples): LatencyStats {
+  return latencyStats(samples.distribution());
 }
 
 export function buildSummary(
@@ -108,7 +99,7 @@ export function buildSummary(
     total_token_throughput: per(m.inputTokens + m.outputTokens),
     ttft_ms: statsOf(m.ttftNs),
     tpot_ms: statsOf(m.tpotNs),
-    itl_ms: histogramStats(m.itlNs),
+    itl_ms: latencyStats(m.itlNs),
     e2el_ms: statsOf(m.e2eNs),
     queue_ms: statsOf(m.queueNs),
     num_preemptions: m.preemptions,
