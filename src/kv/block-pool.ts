@@ -15,6 +15,7 @@
 
 import { BlockHashTable } from './block-hash-table.js';
 import { FreeBlockQueue } from './free-block-queue.js';
+import { LookupWatch } from './lookup-watch.js';
 
 /** Marks a block without a hash (vLLM's block_hash = None). Real hashes are >= 0. */
 const NO_HASH = -1;
@@ -41,6 +42,8 @@ export class BlockPool {
   private readonly cached: BlockHashTable;
   /** Where the cache-warming passes put what they read, so that the reads are not optimized away. */
   private warmed = 0;
+  /** The KV cache manager's last prefix-cache lookup, kept up to date (lookup-watch.ts). */
+  readonly lookupWatch: LookupWatch;
 
   constructor(
     readonly numGpuBlocks: number,
@@ -55,6 +58,7 @@ export class BlockPool {
     for (let id = 0; id < numGpuBlocks; id++) this.setHash(id, NO_HASH);
     this.freeQueue = new FreeBlockQueue(numGpuBlocks, undefined, { ints: this.ints, stride: RECORD_INTS });
     this.cached = new BlockHashTable(numGpuBlocks);
+    this.lookupWatch = new LookupWatch(numGpuBlocks);
     // vLLM takes the head (block 0) as the null block; usable blocks are 1..N-1, so the first
     // allocation gets id 1. Its ref count is not maintained and it never returns to the queue.
     this.freeQueue.popleft();
@@ -134,7 +138,10 @@ export class BlockPool {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       if (id === NULL_BLOCK_ID) continue;
-      if (this.refOf(id) === 0) this.freeQueue.remove(id);
+      if (this.refOf(id) === 0) {
+        this.freeQueue.remove(id);
+        this.lookupWatch.onRefZeroChange(id, true);
+      }
       this.setRef(id, this.refOf(id) + 1);
     }
   }
@@ -145,7 +152,10 @@ export class BlockPool {
     const ref = this.refOf(id);
     if (ref <= 0) throw new Error(`internal: block ${id} freed with ref count ${ref}`);
     this.setRef(id, ref - 1);
-    if (ref === 1) this.freeQueue.append(id);
+    if (ref === 1) {
+      this.freeQueue.append(id);
+      this.lookupWatch.onRefZeroChange(id, false);
+    }
   }
 
   /**
@@ -196,6 +206,7 @@ export class BlockPool {
       if (id === NULL_BLOCK_ID) continue;
       if (this.hashOf(id) !== NO_HASH) throw new Error(`internal: block ${id} is already cached`);
       const hash = blockHashes[i]!;
+      this.lookupWatch.onRegister(hash);
       this.setHash(id, hash);
       this.cached.insert(hash, id);
     }
@@ -210,6 +221,7 @@ export class BlockPool {
   /** Clear the prefix cache; succeeds only if every usable block is free (only the null block is used). */
   resetPrefixCache(): boolean {
     if (this.numGpuBlocks - this.freeQueue.length !== 1) return false;
+    this.lookupWatch.clear();
     this.cached.clear();
     for (let id = 0; id < this.numGpuBlocks; id++) this.setHash(id, NO_HASH);
     return true;
@@ -237,6 +249,7 @@ export class BlockPool {
   }
 
   private evictCachedBlock(id: number, hash: number): void {
+    this.lookupWatch.onEvict(id);
     this.setHash(id, NO_HASH);
     if (!this.cached.remove(hash, id)) throw new Error(`internal: block ${id} has hash ${hash} but is not in the cache map`);
   }

@@ -124,6 +124,8 @@ export class KvCacheManager {
   // Presence means "already admitted" (B.4's tracked case).
   private readonly tables = new RequestTables();
   private readonly statsTotal: PrefixCacheStats = emptyPrefixCacheStats();
+  /** The last prefix-cache lookup, for a request that may ask again next step (see lookUp). */
+  private lastLookup: { readonly request: KvRequestView; readonly maxBlocks: number; readonly result: ComputedBlocks } | undefined;
   private statsInterval: PrefixCacheStatsUpdate = emptyPrefixCacheStatsUpdate();
 
   constructor(options: KvCacheManagerOptions) {
@@ -148,17 +150,39 @@ export class KvCacheManager {
   getComputedBlocks(req: KvRequestView): ComputedBlocks {
     if (!this.enablePrefixCaching || req.skipReadingPrefixCache) return NO_HITS;
     const maxBlocks = Math.min(Math.floor((req.numTokens - 1) / this.blockSize), req.blockHashes.length);
-    let hits: number[] | undefined;
-    for (let i = 0; i < maxBlocks; i++) {
+    const result = this.lookUp(req, maxBlocks);
+    const preempted = req.numPreemptions > 0;
+    recordPrefixCacheLookup(this.statsTotal, req.numTokens, result.numHitTokens, preempted);
+    recordPrefixCacheLookup(this.statsInterval, req.numTokens, result.numHitTokens, preempted);
+    return result;
+  }
+
+  /**
+   * The hit chain of `req`'s first `maxBlocks` block hashes. vLLM looks it up again in every step
+   * in which the request waits at the head of the queue, and under KV pressure that is most steps:
+   * with long prompts and shared prefixes (hundreds of hits) the lookups were a fifth of a replay's
+   * time (issue 9). So the last result is kept, the pool keeps track of what changed it
+   * (lookup-watch.ts), and only the part of the chain that may differ is looked up again.
+   */
+  private lookUp(req: KvRequestView, maxBlocks: number): ComputedBlocks {
+    const last = this.lastLookup;
+    const watch = this.pool.lookupWatch;
+    let start = 0;
+    if (last !== undefined && last.request === req && last.maxBlocks === maxBlocks) {
+      if (watch.intact) return last.result;
+      start = watch.validPrefix;
+    }
+    const hits: number[] = start === 0 ? [] : last!.result.blocks.slice(0, start);
+    for (let i = start; i < maxBlocks; i++) {
       const id = this.pool.getCachedBlock(req.blockHashes[i]!);
       if (id === undefined) break;
-      (hits ??= []).push(id);
+      hits.push(id);
     }
-    const numHitTokens = hits === undefined ? 0 : hits.length * this.blockSize;
-    const preempted = req.numPreemptions > 0;
-    recordPrefixCacheLookup(this.statsTotal, req.numTokens, numHitTokens, preempted);
-    recordPrefixCacheLookup(this.statsInterval, req.numTokens, numHitTokens, preempted);
-    return hits === undefined ? NO_HITS : { blocks: hits, numHitTokens };
+    const result = hits.length === 0 ? NO_HITS : { blocks: hits, numHitTokens: hits.length * this.blockSize };
+    const numHits = hits.length;
+    watch.watch(hits, numHits < maxBlocks ? req.blockHashes[numHits] : undefined, (id) => this.pool.refCount(id));
+    this.lastLookup = { request: req, maxBlocks, result };
+    return result;
   }
 
   /**
@@ -224,11 +248,12 @@ export class KvCacheManager {
         throw new Error('internal: allocateSlots: hit blocks with prefix caching disabled');
       }
       toAllocate = Math.max(required - hitBlocks.length, 0);
-      for (let i = 0; i < hitBlocks.length; i++) if (this.pool.refCount(hitBlocks[i]!) === 0) toAllocate++;
+      toAllocate += this.freeBlocksAmong(hitBlocks);
     }
     if (toAllocate > this.pool.numFreeBlocks) return false;
 
     if (table === undefined) {
+      if (this.lastLookup?.request === req) this.forgetLookup();
       // Touch first so the popped blocks below can never be the hit blocks themselves.
       this.pool.touch(hitBlocks);
       table = { blocks: hitBlocks.slice(), numCached: hitBlocks.length };
@@ -263,6 +288,25 @@ export class KvCacheManager {
     if (table === undefined) return;
     this.registerFullBlocks(req, table, numTokens);
     this.tables.setQuietUntil(req.index, this.quietUntil(table));
+  }
+
+  /** The request of the last lookup was admitted: nobody will ask for that result again. */
+  private forgetLookup(): void {
+    this.lastLookup = undefined;
+    this.pool.lookupWatch.clear();
+  }
+
+  /**
+   * How many of `hitBlocks` have ref count 0 (taking them uses free capacity). For the last
+   * lookup's result while it still holds, the pool has kept count; otherwise count them.
+   */
+  private freeBlocksAmong(hitBlocks: readonly number[]): number {
+    if (hitBlocks === this.lastLookup?.result.blocks && this.pool.lookupWatch.intact) {
+      return this.pool.lookupWatch.refZeroBlocks;
+    }
+    let free = 0;
+    for (let i = 0; i < hitBlocks.length; i++) if (this.pool.refCount(hitBlocks[i]!) === 0) free++;
+    return free;
   }
 
   /** Release the request's blocks tail first, so its deepest blocks are evicted first (spec B.5). */
