@@ -141,7 +141,9 @@ class OtlpTraceRecorder implements TraceRecorder {
     if (entry.coreStarted) throw new Error(`request ${requestIndex}: llm_core started twice`);
     // vLLM hands the API span's context to the engine as injected trace headers, so the engine sees
     // a remote parent: same trace id, parent span id = llm_request's.
-    const parent = trace.setSpanContext(ROOT_CONTEXT, { ...entry.apiContext, isRemote: true });
+    // Spelled out rather than spread: a spread here cost about 2 us a request (issue 9).
+    const { traceId, spanId, traceFlags, traceState } = entry.apiContext;
+    const parent = trace.setSpanContext(ROOT_CONTEXT, { traceId, spanId, traceFlags, traceState, isRemote: true });
     entry.core = this.coreTracer.startSpan(
       vocab.SPAN_CORE,
       {
