@@ -1,0 +1,33 @@
+// The schedule() call's scheduled list: push, find, remove (priority preemption of a request
+// already scheduled this step) and the exact-length arrays it hands on.
+import { describe, expect, it } from 'vitest';
+import { ScheduledList } from '../../src/scheduler/scheduled-list.js';
+import type { SimRequest } from '../../src/scheduler/request.js';
+
+const fake = (id: string) => ({ requestId: id }) as unknown as SimRequest;
+
+describe('ScheduledList', () => {
+  it('keeps order through removals and finishes with arrays of exactly its length', () => {
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(fake) as [SimRequest, SimRequest, SimRequest, SimRequest];
+    const list = new ScheduledList(6);
+    list.push(a, 1);
+    list.push(b, 20);
+    list.push(c, 3);
+    expect(list.indexOf(b)).toBe(1);
+    expect(list.indexOf(d)).toBe(-1);
+    expect(list.tokensAt(1)).toBe(20);
+    list.removeAt(1);
+    expect(list.length).toBe(2);
+    expect(list.indexOf(b)).toBe(-1);
+    list.push(d, 4);
+    const { requests, tokens } = list.finish();
+    expect(requests).toEqual([a, c, d]);
+    expect(tokens).toEqual([1, 3, 4]);
+  });
+
+  it('refuses more requests than its capacity (an internal error)', () => {
+    const list = new ScheduledList(1);
+    list.push(fake('a'), 1);
+    expect(() => list.push(fake('b'), 1)).toThrow(/internal: more than 1 requests/);
+  });
+});
