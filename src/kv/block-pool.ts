@@ -58,7 +58,7 @@ export class BlockPool {
     for (let id = 0; id < numGpuBlocks; id++) this.setHash(id, NO_HASH);
     this.freeQueue = new FreeBlockQueue(numGpuBlocks, undefined, { ints: this.ints, stride: RECORD_INTS });
     this.cached = new BlockHashTable(numGpuBlocks);
-    this.lookupWatch = new LookupWatch(numGpuBlocks);
+    this.lookupWatch = new LookupWatch(numGpuBlocks, (id) => this.refOf(id));
     // vLLM takes the head (block 0) as the null block; usable blocks are 1..N-1, so the first
     // allocation gets id 1. Its ref count is not maintained and it never returns to the queue.
     this.freeQueue.popleft();

@@ -180,7 +180,7 @@ export class KvCacheManager {
     }
     const result = hits.length === 0 ? NO_HITS : { blocks: hits, numHitTokens: hits.length * this.blockSize };
     const numHits = hits.length;
-    watch.watch(hits, numHits < maxBlocks ? req.blockHashes[numHits] : undefined, (id) => this.pool.refCount(id));
+    watch.watch(hits, numHits < maxBlocks ? req.blockHashes[numHits] : undefined);
     this.lastLookup = { request: req, maxBlocks, result };
     return result;
   }

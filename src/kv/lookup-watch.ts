@@ -24,23 +24,27 @@ export class LookupWatch {
   /** Watched blocks with ref count 0: the free capacity that admitting the request would take. */
   private refZero = 0;
 
-  constructor(numBlocks: number) {
+  /** `refCount` reads a block's current reference count (the pool's). */
+  constructor(
+    numBlocks: number,
+    private readonly refCount: (id: number) => number,
+  ) {
     this.epochOf = new Int32Array(numBlocks);
     this.indexOf = new Int32Array(numBlocks);
   }
 
   /**
    * Watch `blocks` (a lookup's chain) and `nextHash` (the hash of its first miss, or undefined when
-   * the chain reached its cap); `refCount` gives each block's current reference count.
+   * the chain reached its cap).
    */
-  watch(blocks: readonly number[], nextHash: number | undefined, refCount: (id: number) => number): void {
+  watch(blocks: readonly number[], nextHash: number | undefined): void {
     const epoch = ++this.epoch;
     let refZero = 0;
     for (let i = 0; i < blocks.length; i++) {
       const id = blocks[i]!;
       this.epochOf[id] = epoch;
       this.indexOf[id] = i;
-      if (refCount(id) === 0) refZero++;
+      if (this.refCount(id) === 0) refZero++;
     }
     this.nextHash = nextHash ?? -1;
     this.chainLength = blocks.length;

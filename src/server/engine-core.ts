@@ -143,18 +143,12 @@ export class EngineCore {
       // Emitted at the end of schedule()'s own time, as an event, so the recorder hears of
       // everything in virtual-time order (a client may receive output in the meantime).
       // Most steps are not sampled: their record is just the step and its time (the recorder still
-      // counts them for its step windows), built without the spreads of the sampled case.
-      const record: StepRecord =
-        !output.sampledSummary && output.snapshots === undefined
-          ? { step: output.step, timeNs: tEmit }
-          : {
-              step: output.step,
-              timeNs: tEmit,
-              ...(output.sampledSummary
-                ? { summary: { ...output.batch, tsStartNs: nowNs, tsEndNs: tEmit, durationUs: Math.floor(schedNs / 1000) } }
-                : {}),
-              ...(output.snapshots !== undefined ? { snapshots: output.snapshots } : {}),
-            };
+      // counts them for its step windows); the sampled parts are added only when present.
+      const record: { -readonly [K in keyof StepRecord]: StepRecord[K] } = { step: output.step, timeNs: tEmit };
+      if (output.sampledSummary) {
+        record.summary = { ...output.batch, tsStartNs: nowNs, tsEndNs: tEmit, durationUs: Math.floor(schedNs / 1000) };
+      }
+      if (output.snapshots !== undefined) record.snapshots = output.snapshots;
       this.calendar.schedule(tEmit, PRIORITY.STEP_TRACE, { kind: 'step-trace', record });
     }
     if (this.checkInvariants) scheduler.checkInvariants();
