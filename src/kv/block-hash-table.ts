@@ -8,19 +8,33 @@
 // present, as vLLM's dict-of-blocks does.
 //
 // Layout (issue 9): every block is registered under at most one hash, so the full hash can live
-// beside the block (`hashOfBlock[block]`) instead of in the slot. A slot is two int32s: the hash's
-// low 32 bits (its "tag", which also gives the home slot) and the block id. That halves the table
-// to 8 bytes a slot: at a load of at most 1/4 the table for a 26k-block pool is 1 MiB instead of
-// 2, so more of it stays in the CPU's caches, and every access to it lands somewhere random. A tag
-// match is confirmed against the full hash, so two hashes that share their low 32 bits stay
-// distinct. At that load almost every probe ends at its first slot, so the probe loops' branches
-// are predictable. (Tombstones instead of backward shifts, to remove without probing, measured
-// slower: longer probes and periodic rebuilds cost more than the probes they saved.)
+// beside the block instead of in the slot, and a slot is two int32s: the hash's low 32 bits (its
+// "tag", which also gives the home slot) and the block id. That halves the table to 8 bytes a slot:
+// at a load of at most 1/4 the table for a 26k-block pool is 1 MiB instead of 2, so more of it stays
+// in the CPU's caches, and every access to it lands somewhere random. A tag match is confirmed
+// against the full hash, so two hashes that share their low 32 bits stay distinct. The full hashes
+// sit in the block pool's own per-block records (BlockHashStore), which the pool reads anyway when
+// it evicts a block: confirming the entry then costs no cache miss of its own, where a separate
+// hash-by-block array cost one per eviction. At that load almost every probe ends at its first
+// slot, so the probe loops' branches are predictable. (Tombstones instead of backward shifts, to
+// remove without probing, measured slower: longer probes and periodic rebuilds cost more than the
+// probes they saved.) The table is sized once for every block, so it never grows.
 
 /** Block id of an empty slot; block ids are non-negative. */
 const EMPTY = -1;
 /** Slots per entry at full occupancy, at least (a power of two). */
 const SLOTS_PER_ENTRY = 4;
+
+/**
+ * Where the full hash of each block lives: `values[block * stride + offset]`. A registered block's
+ * hash must be there while it is in the table (the table writes it on insert); the owner may
+ * overwrite it only after removing the block.
+ */
+export interface BlockHashStore {
+  readonly values: Float64Array;
+  readonly stride: number;
+  readonly offset: number;
+}
 
 /** The low 32 bits of a hash (an integer in [0, 2^53)), as an int32: its tag. */
 function tagOf(hash: number): number {
@@ -31,18 +45,32 @@ export class BlockHashTable {
   /** Slot i is (slots[2i], slots[2i+1]) = (tag, block id or EMPTY). */
   private slots: Int32Array;
   private mask: number;
-  /** The full hash each registered block is registered under, by block id. */
-  private hashOfBlock: Float64Array;
+  /** The full hash each registered block is registered under (see BlockHashStore). */
+  private readonly hashes: Float64Array;
+  private readonly stride: number;
+  private readonly offset: number;
   private count = 0;
   private distinct = 0;
 
-  /** Sized for `maxEntries` (the number of blocks) at a load factor of at most 1/SLOTS_PER_ENTRY. */
-  constructor(maxEntries: number) {
+  /**
+   * A table for blocks `0..maxEntries-1`, sized for all of them at a load factor of at most
+   * 1/SLOTS_PER_ENTRY. Full hashes go to `store` when given (the block pool's records), else to
+   * an array of the table's own.
+   */
+  constructor(
+    readonly maxEntries: number,
+    store?: BlockHashStore,
+  ) {
     let capacity = 16;
     while (capacity < maxEntries * SLOTS_PER_ENTRY) capacity *= 2;
     this.slots = BlockHashTable.emptySlots(capacity);
     this.mask = capacity - 1;
-    this.hashOfBlock = new Float64Array(Math.max(maxEntries, 16));
+    this.hashes = store?.values ?? new Float64Array(maxEntries);
+    this.stride = store?.stride ?? 1;
+    this.offset = store?.offset ?? 0;
+    if (this.hashes.length < (maxEntries - 1) * this.stride + this.offset + 1) {
+      throw new Error(`internal: BlockHashTable store holds ${this.hashes.length} values, too few for ${maxEntries} blocks`);
+    }
   }
 
   /** Number of (hash, block) entries. */
@@ -70,13 +98,12 @@ export class BlockHashTable {
     for (let i = tag & this.mask; ; i = (i + 1) & this.mask) {
       const block = slots[2 * i + 1]!;
       if (block === EMPTY) return -1;
-      if (slots[2 * i] === tag && this.hashOfBlock[block] === hash) return block;
+      if (slots[2 * i] === tag && this.hashOf(block) === hash) return block;
     }
   }
 
   insert(hash: number, block: number): void {
-    if ((this.count + 1) * SLOTS_PER_ENTRY > this.mask + 1) this.grow();
-    if (block >= this.hashOfBlock.length) this.growBlocks(block);
+    if (!(block >= 0 && block < this.maxEntries)) throw new Error(`internal: BlockHashTable: block ${block} out of range`);
     const slots = this.slots;
     const tag = tagOf(hash);
     // One probe does both jobs: every entry of `hash` lies between its home and the first empty
@@ -84,19 +111,19 @@ export class BlockHashTable {
     let known = false;
     let i = tag & this.mask;
     for (let other = slots[2 * i + 1]!; other !== EMPTY; other = slots[2 * i + 1]!) {
-      if (slots[2 * i] === tag && this.hashOfBlock[other] === hash) known = true;
+      if (slots[2 * i] === tag && this.hashOf(other) === hash) known = true;
       i = (i + 1) & this.mask;
     }
     if (!known) this.distinct++;
     slots[2 * i] = tag;
     slots[2 * i + 1] = block;
-    this.hashOfBlock[block] = hash;
+    this.hashes[block * this.stride + this.offset] = hash;
     this.count++;
   }
 
   /** Removes the entry (hash, block); false if there is none. */
   remove(hash: number, block: number): boolean {
-    if (block < 0 || block >= this.hashOfBlock.length || this.hashOfBlock[block] !== hash) return false;
+    if (!(block >= 0 && block < this.maxEntries) || this.hashOf(block) !== hash) return false;
     const slots = this.slots;
     const mask = this.mask;
     const tag = tagOf(hash);
@@ -109,14 +136,14 @@ export class BlockHashTable {
       const other = slots[2 * i + 1]!;
       if (other === EMPTY) return false;
       if (other === block) break;
-      if (slots[2 * i] === tag && this.hashOfBlock[other] === hash) duplicate = true;
+      if (slots[2 * i] === tag && this.hashOf(other) === hash) duplicate = true;
     }
     // Backward shift: move later entries of the cluster into the hole when their home allows.
     let hole = i;
     for (let j = (i + 1) & mask; slots[2 * j + 1] !== EMPTY; j = (j + 1) & mask) {
       const otherTag = slots[2 * j]!;
       const other = slots[2 * j + 1]!;
-      if (otherTag === tag && this.hashOfBlock[other] === hash) duplicate = true;
+      if (otherTag === tag && this.hashOf(other) === hash) duplicate = true;
       const home = otherTag & mask;
       const fits = hole <= j ? home <= hole || home > j : home <= hole && home > j;
       if (fits) {
@@ -142,7 +169,7 @@ export class BlockHashTable {
     const slots = this.slots;
     for (let i = 1; i < slots.length; i += 2) {
       const block = slots[i]!;
-      if (block !== EMPTY) visit(this.hashOfBlock[block]!, block);
+      if (block !== EMPTY) visit(this.hashOf(block), block);
     }
   }
 
@@ -151,28 +178,7 @@ export class BlockHashTable {
     return new Int32Array(2 * capacity).fill(EMPTY);
   }
 
-  private growBlocks(block: number): void {
-    let size = this.hashOfBlock.length;
-    while (size <= block) size *= 2;
-    const grown = new Float64Array(size);
-    grown.set(this.hashOfBlock);
-    this.hashOfBlock = grown;
-  }
-
-  private grow(): void {
-    const old = this.slots;
-    const oldCapacity = old.length / 2;
-    this.slots = BlockHashTable.emptySlots(oldCapacity * 2);
-    this.mask = oldCapacity * 2 - 1;
-    this.count = 0;
-    this.distinct = 0;
-    // Re-inserting in slot order would scramble duplicate order; re-insert clusters in probe order
-    // starting from an empty slot, so each key's duplicates keep their relative order.
-    let start = 0;
-    while (old[2 * start + 1] !== EMPTY) start++;
-    for (let k = 1; k <= oldCapacity; k++) {
-      const block = old[2 * ((start + k) % oldCapacity) + 1]!;
-      if (block !== EMPTY) this.insert(this.hashOfBlock[block]!, block);
-    }
+  private hashOf(block: number): number {
+    return this.hashes[block * this.stride + this.offset]!;
   }
 }

@@ -57,7 +57,8 @@ export class BlockPool {
     this.floats = new Float64Array(records);
     for (let id = 0; id < numGpuBlocks; id++) this.setHash(id, NO_HASH);
     this.freeQueue = new FreeBlockQueue(numGpuBlocks, undefined, { ints: this.ints, stride: RECORD_INTS });
-    this.cached = new BlockHashTable(numGpuBlocks);
+    // The table confirms its entries against the hashes in the records (block-hash-table.ts).
+    this.cached = new BlockHashTable(numGpuBlocks, { values: this.floats, stride: RECORD_INTS / 2, offset: HASH });
     this.lookupWatch = new LookupWatch(numGpuBlocks, (id) => this.refOf(id));
     // vLLM takes the head (block 0) as the null block; usable blocks are 1..N-1, so the first
     // allocation gets id 1. Its ref count is not maintained and it never returns to the queue.
@@ -250,7 +251,8 @@ export class BlockPool {
 
   private evictCachedBlock(id: number, hash: number): void {
     this.lookupWatch.onEvict(id);
-    this.setHash(id, NO_HASH);
+    // The table reads the record's hash to find the entry: remove it before clearing the hash.
     if (!this.cached.remove(hash, id)) throw new Error(`internal: block ${id} has hash ${hash} but is not in the cache map`);
+    this.setHash(id, NO_HASH);
   }
 }

@@ -44,7 +44,7 @@ describe('BlockHashTable', () => {
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
-        const table = new BlockHashTable(4);
+        const table = new BlockHashTable(301); // block ids 1..300
         const model = new Map<number, number[]>();
         const live: [number, number][] = [];
         let nextBlock = 1;
@@ -68,5 +68,23 @@ describe('BlockHashTable', () => {
       }),
       { seed: 7, numRuns: 200 },
     );
+  });
+
+  it('keeps full hashes in a store it is given, at block * stride + offset', () => {
+    const values = new Float64Array(3 * 4).fill(-1);
+    const table = new BlockHashTable(4, { values, stride: 3, offset: 2 });
+    table.insert(5 + 2 ** 40, 3);
+    expect(values[3 * 3 + 2]).toBe(5 + 2 ** 40);
+    expect(table.first(5 + 2 ** 40)).toBe(3);
+    // The owner changed the stored hash (it may only do so after removing the block): the entry
+    // no longer matches, since the table confirms tag matches against the store.
+    values[3 * 3 + 2] = 5;
+    expect(table.first(5 + 2 ** 40)).toBe(-1);
+    expect(table.remove(5 + 2 ** 40, 3)).toBe(false);
+  });
+
+  it('refuses block ids outside the range it was made for, and a store too small for it', () => {
+    expect(() => new BlockHashTable(4).insert(1, 4)).toThrow(/out of range/);
+    expect(() => new BlockHashTable(4, { values: new Float64Array(7), stride: 2, offset: 1 })).toThrow(/too few/);
   });
 });
