@@ -7,6 +7,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import { attributeKind, type AttributeKind } from './vocabulary.js';
+import { numberText } from './number-text.js';
 import { hrTimeToDecimal } from './virtual-clock.js';
 import { otlpSpanFlags, otlpSpanKind } from './span-sink.js';
 
@@ -24,7 +25,7 @@ const str = JSON.stringify;
 
 /** proto3 JSON for a double: finite numbers as JSON numbers, the rest as the spec's strings. */
 function doubleJson(value: number): string {
-  if (Number.isFinite(value)) return String(value);
+  if (Number.isFinite(value)) return numberText(value);
   return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"';
 }
 
