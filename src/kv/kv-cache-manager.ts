@@ -268,7 +268,7 @@ export class KvCacheManager {
     if (this.enablePrefixCaching) {
       this.registerFullBlocks(req, table, Math.min(numComputed + numNewTokens, req.numTokens));
     }
-    this.tables.setQuietUntil(req.index, this.quietUntil(table));
+    this.tables.setQuietUntil(req.index, this.quietBound(table));
     return true;
   }
 
@@ -287,7 +287,7 @@ export class KvCacheManager {
     const table = this.tables.get(req.index);
     if (table === undefined) return;
     this.registerFullBlocks(req, table, numTokens);
-    this.tables.setQuietUntil(req.index, this.quietUntil(table));
+    this.tables.setQuietUntil(req.index, this.quietBound(table));
   }
 
   /** The request of the last lookup was admitted: nobody will ask for that result again. */
@@ -320,6 +320,14 @@ export class KvCacheManager {
     if (table === undefined) return;
     this.tables.delete(reqIndex);
     this.pool.freeTableReversed(table.blocks);
+  }
+
+  /**
+   * The largest token count (computed + new) at which allocateSlots leaves the request's blocks
+   * alone: no new block, no newly full block (see quietBound). -1 for a request without blocks.
+   */
+  quietUntil(req: KvRequestView): number {
+    return this.tables.quietUntil(req.index);
   }
 
   numAllocatedBlocks(reqIndex: number): number {
@@ -406,8 +414,8 @@ export class KvCacheManager {
         holders[id]!++;
       }
       const quiet = this.tables.quietUntil(index);
-      if (quiet !== this.quietUntil(table)) {
-        throw new Error(`internal: request ${index} is quiet until ${quiet} tokens, not ${this.quietUntil(table)}`);
+      if (quiet !== this.quietBound(table)) {
+        throw new Error(`internal: request ${index} is quiet until ${quiet} tokens, not ${this.quietBound(table)}`);
       }
     }
     if (queue.contains(0)) throw new Error('internal: the null block is in the free queue');
@@ -444,7 +452,7 @@ export class KvCacheManager {
    * block: S < (numCached + 1) * B, since the tokens registered are at most S. Both bounds ignore
    * the maxModelLen and numTokens caps, which only lower the real counts.
    */
-  private quietUntil(table: RequestTable): number {
+  private quietBound(table: RequestTable): number {
     const B = this.blockSize;
     const noNewBlock = table.blocks.length * B;
     return this.enablePrefixCaching ? Math.min(noNewBlock, (table.numCached + 1) * B - 1) : noNewBlock;

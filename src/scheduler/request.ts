@@ -68,6 +68,11 @@ export class SimRequest implements KvRequestView {
   prefillHiwater = 0;
   /** Journey: FIRST_TOKEN emitted already (once per lifetime). */
   firstTokenSeen = false;
+  /**
+   * Steady decodes (steady-decodes.ts): the first step not yet applied to this request's fields
+   * while it is steady, or -1 when its fields are up to date.
+   */
+  steadyFrom = -1;
 
   /** Hashes of the full blocks of prompt + outputs, chained (spec B.2). Empty without caching. */
   readonly blockHashes: number[] = [];

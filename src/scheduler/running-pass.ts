@@ -5,14 +5,23 @@ import type { KvCacheManager } from '../kv/kv-cache-manager.js';
 import type { SimRequest } from './request.js';
 import type { ScheduledList } from './scheduled-list.js';
 import type { SchedulerConfig } from './scheduler-output.js';
+import type { SteadyMarks } from './steady-decodes.js';
 
 /** What the running pass may read and change: the scheduler's own state and its preemption. */
 export interface RunningPassHost {
   readonly config: SchedulerConfig;
   readonly kv: KvCacheManager;
   readonly running: SimRequest[];
+  /** Steady marks parallel to `running` (steady-decodes.ts); undefined when the fast path is off. */
+  readonly steady: SteadyMarks | undefined;
   /** vLLM's _preempt_request, for a request already removed from `running`. */
   preempt(request: SimRequest, step: number, nowNs: number): void;
+  /** Remove the running request at `position` (with its steady mark). */
+  removeRunningAt(position: number): void;
+  /** The steady request at `position` takes the full path from now on: bring it up to date. */
+  leaveSteady(position: number): void;
+  /** The request at `position` was scheduled in `step` for `n` tokens: mark it steady if it can be. */
+  joinSteady(position: number, request: SimRequest, n: number, step: number): void;
 }
 
 /**
@@ -27,10 +36,21 @@ export function scheduleRunning(
   preempted: SimRequest[],
 ): number {
   const { maxNumBatchedTokens, longPrefillTokenThreshold: threshold, maxModelLen, policy } = host.config;
-  const { kv, running } = host;
+  const { kv, running, steady } = host;
   let budget = maxNumBatchedTokens;
   let i = 0;
   while (i < running.length && budget > 0) {
+    if (steady !== undefined) {
+      const until = steady.until[i]!;
+      if (until >= step) {
+        // Steady (steady-decodes.ts): one decode token, in its place, without reading the request.
+        scheduled.pushSteady(running[i]!, steady.offset[i]! + step);
+        budget -= 1;
+        i++;
+        continue;
+      }
+      if (until !== 0) host.leaveSteady(i);
+    }
     const request = running[i]!;
     const placeholders = request.numOutputPlaceholders;
     // Async only (placeholders are 0 in sync mode): the output in flight is certain to reach
@@ -53,7 +73,7 @@ export function scheduleRunning(
     while (!allocated) {
       const victim = pickVictim(running, policy);
       if (policy === 'priority') {
-        running.splice(running.indexOf(victim), 1);
+        host.removeRunningAt(running.indexOf(victim));
         const at = scheduled.indexOf(victim);
         if (at >= 0) {
           // Already scheduled this step: return its tokens to the budget.
@@ -62,7 +82,7 @@ export function scheduleRunning(
           i--;
         }
       } else {
-        running.pop();
+        host.removeRunningAt(running.length - 1);
       }
       host.preempt(victim, step, nowNs);
       preempted.push(victim);
@@ -72,7 +92,19 @@ export function scheduleRunning(
     if (!allocated) break;
     scheduled.push(request, n);
     budget -= n;
+    if (steady !== undefined) {
+      // Priority preemptions of earlier requests that were not scheduled move this one back without
+      // moving `i` (vLLM's req_index moves back only for scheduled victims), so the loop goes on
+      // after `i` and skips the requests in between this step: steady ones among them leave.
+      const position = running[i] === request ? i : running.indexOf(request);
+      for (let p = position + 1; p <= i && p < running.length; p++) if (steady.until[p] !== 0) host.leaveSteady(p);
+      host.joinSteady(position, request, n, step);
+    }
     i++;
+  }
+  // Steady requests the budget did not reach are not scheduled this step: they take the full path.
+  if (steady !== undefined) {
+    for (let p = i; p < running.length; p++) if (steady.until[p] !== 0) host.leaveSteady(p);
   }
   return budget;
 }

@@ -52,6 +52,11 @@ export interface SchedulerOutput {
    * prefill chunk samples nothing.
    */
   readonly producesToken: readonly boolean[];
+  /**
+   * Per scheduled request: for a steady one (steady-decodes.ts), whose fields this step does not
+   * touch, its computed tokens before the step; -1 for the others. Undefined when none is steady.
+   */
+  readonly steadyContexts: readonly number[] | undefined;
   readonly totalScheduledTokens: number;
   readonly numNewRequests: number;
   readonly numResumedRequests: number;

@@ -19,6 +19,7 @@ import {
   type StepSampler,
   StepOutputs,
 } from './scheduler-output.js';
+import { SteadyMarks, steadyStepsAfter } from './steady-decodes.js';
 import { checkStop } from './stop.js';
 
 export interface SchedulerListener {
@@ -48,6 +49,19 @@ export class Scheduler {
    * is scheduled, so each is carried as a placeholder (AsyncScheduler sets this).
    */
   protected readonly outputsInFlight: boolean = false;
+  /** Steady decodes (steady-decodes.ts): marks parallel to `running`, when the fast path is on. */
+  private steady: SteadyMarks | undefined;
+  /** The model's tokens and planned EOS, for steady requests; set with the marks. */
+  private steadyTokens: TokenSource | undefined;
+  private plannedEosCount: (request: SimRequest) => number = () => -1;
+  /** The last step whose output schedule() has built, and the last one update_from_output took. */
+  private lastBuiltStep = 0;
+  private lastUpdatedStep = 0;
+  /**
+   * With steady decodes on: the steps built but not yet updated (batches in flight), oldest first,
+   * with their steady contexts, so that a request that stops being steady can take its entries out.
+   */
+  private readonly inFlight: { readonly requests: readonly SimRequest[]; readonly steadyContexts: number[] | undefined }[] = [];
 
   constructor(
     readonly config: SchedulerConfig,
@@ -61,12 +75,39 @@ export class Scheduler {
       enablePrefixCaching: config.enablePrefixCaching,
     });
     this.waiting = config.policy === 'priority' ? new PriorityQueue() : new FcfsQueue();
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host's getter reads the current marks
+    const scheduler = this;
     this.runningPass = {
       config,
       kv: this.kv,
       running: this.running,
-      preempt: (request, step, nowNs) => this.preempt(request, step, nowNs),
+      get steady() {
+        return scheduler.steady;
+      },
+      preempt: (request, step, nowNs) => {
+        // A steady victim is brought up to date first, as preemption keeps its outputs (this step's
+        // scheduling of it, if any, was just undone by the pass).
+        this.materializeSteady(request);
+        this.preempt(request, step, nowNs);
+      },
+      removeRunningAt: (position) => this.removeRunningAt(position),
+      leaveSteady: (position) => this.leaveSteady(position),
+      joinSteady: (position, request, n, step) => this.joinSteady(position, request, n, step),
     };
+  }
+
+  /**
+   * Turn on the steady-decode fast path (steady-decodes.ts). `tokens` must be the source that
+   * update_from_output will be given, and `plannedEosCount` the output count at which it samples
+   * EOS (-1: never before the length cap). Sync scheduling only.
+   */
+  enableSteadyDecodes(tokens: TokenSource, plannedEosCount: (request: SimRequest) => number): void {
+    if (this.lastBuiltStep !== this.lastUpdatedStep) throw new Error('internal: steady decodes enabled with a batch in flight');
+    this.steadyTokens = tokens;
+    this.plannedEosCount = plannedEosCount;
+    const marks = new SteadyMarks();
+    for (let p = 0; p < this.running.length; p++) marks.push();
+    this.steady = marks;
   }
 
   hasUnfinishedRequests(): boolean {
@@ -89,8 +130,12 @@ export class Scheduler {
     const toFree: SimRequest[] = [];
     for (const request of requests) {
       if (!this.requests.has(request.index) || isFinished(request.status)) continue;
-      if (request.status === 'RUNNING') this.running.splice(this.running.indexOf(request), 1);
-      else this.waiting.remove(request);
+      if (request.status === 'RUNNING') {
+        this.materializeSteady(request);
+        this.removeRunningAt(this.running.indexOf(request));
+      } else {
+        this.waiting.remove(request);
+      }
       toFree.push(request);
     }
     for (const request of toFree) {
@@ -102,6 +147,13 @@ export class Scheduler {
 
   schedule(nowNs: number): SchedulerOutput {
     const step = ++this.stepCounter;
+    // Step sampling is decided first: a step whose REQUEST_SNAPSHOTs are sampled describes every
+    // running request, so none may be steady in it (the draws are the same, only earlier).
+    const sampledSummary = this.stepSampler !== null && this.stepSampler.sampleSummary(step);
+    const rich = sampledSummary && this.stepSampler!.sampleRich(step);
+    if (rich && this.steady !== undefined) {
+      for (let p = 0; p < this.running.length; p++) if (this.steady.until[p] !== 0) this.leaveSteady(p);
+    }
     // At most every running request plus as many admissions as max_num_seqs leaves room for.
     const room = Math.max(0, Math.min(this.waiting.length, this.config.maxNumSeqs - this.running.length));
     const scheduled = new ScheduledList(this.running.length + room);
@@ -119,8 +171,11 @@ export class Scheduler {
     if (budget < 0 || this.running.length > this.config.maxNumSeqs) {
       throw new Error(`internal: step ${step} broke the token budget or max_num_seqs`);
     }
-    const { requests: scheduledRequests, tokens: scheduledTokens } = scheduled.finish();
-    return this.buildOutput(step, scheduledRequests, scheduledTokens, preempted, total, numNew, numResumed);
+    const { requests: scheduledRequests, tokens: scheduledTokens, steadyContexts } = scheduled.finish();
+    const output = this.buildOutput(step, scheduledRequests, scheduledTokens, steadyContexts, preempted, total, numNew, numResumed, sampledSummary, rich);
+    this.lastBuiltStep = step;
+    if (this.steady !== undefined) this.inFlight.push({ requests: scheduledRequests, steadyContexts });
+    return output;
   }
 
   /**
@@ -129,6 +184,7 @@ export class Scheduler {
    * the waiting request (and may finish it there) before it can be admitted again.
    */
   private preempt(request: SimRequest, step: number, nowNs: number): void {
+    if (request.steadyFrom >= 0) throw new Error(`internal: ${request.requestId} preempted while steady`);
     this.kv.free(request);
     request.status = 'PREEMPTED';
     request.numComputedTokens = 0;
@@ -164,6 +220,7 @@ export class Scheduler {
       if (!this.kv.tryAllocateSlots(request, n, numHitTokens, hitBlocks)) break;
       this.waiting.pop();
       this.running.push(request);
+      this.steady?.push();
       const previous = request.status;
       if (previous === 'PREEMPTED') numResumed++;
       else numNew++;
@@ -186,13 +243,15 @@ export class Scheduler {
     step: number,
     scheduledRequests: SimRequest[],
     scheduledTokens: number[],
+    steadyContexts: number[] | undefined,
     preempted: SimRequest[],
     total: number,
     numNewRequests: number,
     numResumedRequests: number,
+    sampledSummary: boolean,
+    rich: boolean,
   ): SchedulerOutput {
-    const sampledSummary = this.stepSampler !== null && this.stepSampler.sampleSummary(step);
-    const rich = sampledSummary && this.stepSampler!.sampleRich(step);
+    if (rich && steadyContexts !== undefined) throw new Error(`internal: step ${step} is sampled with steady requests in it`);
     // Snapshots describe the running requests before this step's advance (spec C.5).
     const snapshots = rich ? requestSnapshots(step, this.running, scheduledRequests, scheduledTokens, this.kv) : undefined;
     const outputsInFlight = this.outputsInFlight;
@@ -203,6 +262,15 @@ export class Scheduler {
     const producesToken = new Array<boolean>(scheduledRequests.length);
     const shape = emptyBatchShape();
     for (let k = 0; k < scheduledRequests.length; k++) {
+      if (steadyContexts !== undefined && steadyContexts[k]! >= 0) {
+        // A steady request: one decode token after the context the running pass noted; its own
+        // fields are left behind (steady-decodes.ts).
+        numDecodeReqs++;
+        decodeTokens++;
+        producesToken[k] = true;
+        addToShape(shape, steadyContexts[k]!, 1, steadyContexts[k]! + 1);
+        continue;
+      }
       const request = scheduledRequests[k]!;
       const n = scheduledTokens[k]!;
       const computedBefore = request.numComputedTokens;
@@ -251,6 +319,7 @@ export class Scheduler {
       scheduledRequests,
       scheduledTokens,
       producesToken,
+      steadyContexts,
       totalScheduledTokens: total,
       numNewRequests,
       numResumedRequests,
@@ -272,12 +341,21 @@ export class Scheduler {
    * after this batch was scheduled (async) still gets its token: the batch did run for it.
    */
   updateFromOutput(output: SchedulerOutput, tokens: TokenSource, nowNs: number): StepOutputs {
-    const { scheduledRequests, producesToken } = output;
+    const { scheduledRequests, producesToken, steadyContexts } = output;
+    if (this.steady !== undefined && this.inFlight.shift()?.requests !== scheduledRequests) {
+      throw new Error(`internal: update_from_output of step ${output.step} out of order`);
+    }
     const outputs = new StepOutputs(scheduledRequests.length);
     let stoppedRunning = false;
     const maxModelLen = this.config.maxModelLen;
     for (let k = 0; k < scheduledRequests.length; k++) {
       const request = scheduledRequests[k]!;
+      if (steadyContexts !== undefined && steadyContexts[k]! >= 0) {
+        // A steady request got its one token and goes on; its fields catch up later. (One that
+        // stopped being steady since had this entry turned into an ordinary one.)
+        outputs.push(request, 1, undefined);
+        continue;
+      }
       // A request leaves `requests` exactly when it finishes, so the status alone says whether it
       // is still known (no Map probe per request per step).
       if (!producesToken[k] || isFinished(request.status)) continue;
@@ -317,6 +395,7 @@ export class Scheduler {
       outputs.push(request, appended, finishStatus);
     }
     if (stoppedRunning) this.removeFinishedFromRunning();
+    this.lastUpdatedStep = output.step;
     return outputs;
   }
 
@@ -327,9 +406,72 @@ export class Scheduler {
   protected onOutputTokens(_request: SimRequest, _numAppended: number, _wasRunning: boolean): void {}
 
   private removeFinishedFromRunning(): void {
+    const running = this.running;
+    this.steady?.compact((position) => !isFinished(running[position]!.status));
     let kept = 0;
-    for (const request of this.running) if (!isFinished(request.status)) this.running[kept++] = request;
-    this.running.length = kept;
+    for (const request of running) if (!isFinished(request.status)) running[kept++] = request;
+    running.length = kept;
+  }
+
+  /** Remove the running request at `position`, with its steady mark. */
+  private removeRunningAt(position: number): void {
+    if (position < 0 || position >= this.running.length) throw new Error(`internal: no running request at ${position}`);
+    this.running.splice(position, 1);
+    this.steady?.removeAt(position);
+  }
+
+  /**
+   * Bring a steady request's fields up to date and end its steadiness: apply the scheduling of every
+   * step built since it became steady (the output build's advance, and a placeholder under async
+   * scheduling) and the outputs of every step updated since (the model's token appended, the
+   * placeholder settled), in step order; then turn its entries in the batches still in flight into
+   * ordinary ones, for update_from_output to process in full. A request that is not steady is left
+   * alone. Its mark in the running list is the caller's to clear.
+   */
+  private materializeSteady(request: SimRequest): void {
+    const from = request.steadyFrom;
+    if (from < 0) return;
+    request.steadyFrom = -1;
+    const outputsInFlight = this.outputsInFlight;
+    for (let s = from; s <= this.lastBuiltStep; s++) {
+      request.numComputedTokens++;
+      if (outputsInFlight) request.numOutputPlaceholders++;
+    }
+    const tokens = this.steadyTokens!;
+    const maxModelLen = this.config.maxModelLen;
+    for (let s = from; s <= this.lastUpdatedStep; s++) {
+      const token = tokens(request);
+      if (typeof token !== 'number') throw new Error(`internal: steady request ${request.requestId} sampled several tokens`);
+      request.appendOutputToken(token);
+      if (outputsInFlight) request.numOutputPlaceholders--;
+      if (checkStop(request, maxModelLen) !== undefined) {
+        throw new Error(`internal: steady request ${request.requestId} stopped in step ${s}`);
+      }
+    }
+    for (const batch of this.inFlight) {
+      const at = batch.steadyContexts === undefined ? -1 : batch.requests.indexOf(request);
+      if (at >= 0) batch.steadyContexts![at] = -1;
+    }
+  }
+
+  /** The steady request at `position` takes the full path from now on. */
+  private leaveSteady(position: number): void {
+    this.materializeSteady(this.running[position]!);
+    this.steady!.clear(position);
+  }
+
+  /** After the running pass scheduled `n` tokens for the request at `position` in `step`. */
+  private joinSteady(position: number, request: SimRequest, n: number, step: number): void {
+    if (n !== 1) return;
+    const steps = steadyStepsAfter(request, {
+      quietUntil: this.kv.quietUntil(request),
+      maxModelLen: this.config.maxModelLen,
+      plannedEosCount: this.plannedEosCount(request),
+    });
+    if (steps === 0) return;
+    // Before step + j it will have computed c + j tokens, c being its count before this step.
+    this.steady!.mark(position, step + steps, request.numComputedTokens - step);
+    request.steadyFrom = step + 1;
   }
 
   private freeRequest(request: SimRequest, nowNs: number): void {
@@ -356,7 +498,12 @@ export class Scheduler {
    */
   resetPrefixCache(resetRunningRequests: boolean, nowNs: number): boolean {
     if (resetRunningRequests) {
-      while (this.running.length > 0) this.preempt(this.running.pop()!, this.stepCounter, nowNs);
+      while (this.running.length > 0) {
+        const request = this.running[this.running.length - 1]!;
+        this.removeRunningAt(this.running.length - 1);
+        this.materializeSteady(request);
+        this.preempt(request, this.stepCounter, nowNs);
+      }
     }
     return this.kv.resetPrefixCache();
   }

@@ -74,6 +74,7 @@ export class EngineCore {
     private readonly metrics: MetricsCollector,
     private readonly trace: TraceRecorder | null,
     private readonly checkInvariants: boolean,
+    steadyDecodes = true,
   ) {
     const obs = config.observability;
     this.stepTracing = trace !== null && obs.stepTracingEnabled;
@@ -87,6 +88,10 @@ export class EngineCore {
     const asyncScheduling = config.engine.asyncScheduling === true;
     this.scheduler = asyncScheduling ? new AsyncScheduler(config.engine, listener, sampler) : new Scheduler(config.engine, listener, sampler);
     this.batchQueueSize = asyncScheduling ? 2 : 1;
+    if (steadyDecodes) {
+      // The scheduler's fast path for requests that only decode (scheduler/steady-decodes.ts).
+      this.scheduler.enableSteadyDecodes(this.nextToken, (request) => (request as EngineRequest).eosCount);
+    }
     this.stepTime = createStepTimeModel(config.stepTime);
   }
 

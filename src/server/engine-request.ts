@@ -14,7 +14,8 @@ export class EngineRequest extends SimRequest {
    * for every running request in every step, and this object is already in the CPU cache then,
    * while the ServedRequest and its spec would be two more cache misses each time (issue 9).
    */
-  private readonly eosCount: number;
+  /** The output count at which the model samples EOS, or -1 (plannedEosCount in served-request.ts). */
+  readonly eosCount: number;
   private readonly contentKey: number;
 
   constructor(

@@ -21,6 +21,11 @@ export interface RunOptions {
   readonly trace?: TraceRecorder | null;
   /** Check the scheduler's written invariants after every step (tests; slower). */
   readonly checkInvariants?: boolean;
+  /**
+   * The scheduler's steady-decode fast path (scheduler/steady-decodes.ts), on by default. Its
+   * output is identical; tests turn it off to check exactly that.
+   */
+  readonly steadyDecodes?: boolean;
   /** Stop the run at this virtual time (ns); the summary says it is partial. */
   readonly maxSimTimeNs?: number;
   /**
@@ -44,7 +49,7 @@ export async function runSimulation(config: SimulationConfig, options: RunOption
   const metrics = new MetricsCollector();
   const trace = options.trace ?? null;
   const frontend = new Frontend(config, streams, calendar, metrics, trace);
-  const engine = new EngineCore(config, streams, calendar, frontend, metrics, trace, options.checkInvariants ?? false);
+  const engine = new EngineCore(config, streams, calendar, frontend, metrics, trace, options.checkInvariants ?? false, options.steadyDecodes ?? true);
 
   const arrivals = config.workload(streams)[Symbol.iterator]();
   let lastArrivalNs = 0;

@@ -25,6 +25,23 @@ describe('ScheduledList', () => {
     expect(tokens).toEqual([1, 3, 4]);
   });
 
+  it('keeps steady contexts beside the entries (-1 for ordinary ones), and none when no entry is steady', () => {
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(fake) as [SimRequest, SimRequest, SimRequest, SimRequest];
+    const plain = new ScheduledList(2);
+    plain.push(a, 5);
+    expect(plain.finish().steadyContexts).toBeUndefined();
+    const list = new ScheduledList(4);
+    list.push(a, 5);
+    list.pushSteady(b, 40);
+    list.pushSteady(c, 41);
+    list.push(d, 2);
+    list.removeAt(1);
+    const { requests, tokens, steadyContexts } = list.finish();
+    expect(requests).toEqual([a, c, d]);
+    expect(tokens).toEqual([5, 1, 2]);
+    expect(steadyContexts).toEqual([-1, 41, -1]);
+  });
+
   it('refuses more requests than its capacity (an internal error)', () => {
     const list = new ScheduledList(1);
     list.push(fake('a'), 1);

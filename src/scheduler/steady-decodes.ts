@@ -1,0 +1,128 @@
+// Steady decodes: a fast path of the scheduler for the commonest thing it does (issue 9).
+//
+// Most running requests, in most steps, are *steady*: scheduled with exactly one token, they make
+// no KV call that changes anything (their slot fits in a block they hold, and no block of theirs
+// fills), sample the model's next token and do not stop. The scheduler still had to read and write
+// each of them in three passes of every step (the running pass, the output build and
+// update_from_output), about 40 % of a busy run's time, mostly spent waiting for each request's
+// object to come into the CPU cache.
+//
+// How long a request stays steady is known when it is scheduled: until its next block boundary or
+// newly full block (the KV cache manager's quiet-until bound), its planned EOS or length cap, or
+// max_model_len. So the running pass marks such a request steady for those steps, in arrays that
+// run parallel to the running list (`SteadyMarks`), and in those steps the three passes deal with it
+// without touching it:
+//   - the running pass gives it its one token from the budget, in its place in the running order,
+//     exactly as vLLM's loop would (so the budget and every later request see the same numbers);
+//   - the output build counts it as a decode of known context (offset + step);
+//   - update_from_output lists it as having received one token.
+// Its own fields (computed tokens, output tokens, block hashes) fall behind meanwhile and are
+// brought up to date ("materialized") by replaying the skipped steps, in order, whenever anything
+// needs them: when its steady stretch ends, when it is preempted or aborted, when the budget runs
+// out before its place in the list, and before a step whose REQUEST_SNAPSHOTs are sampled. Replaying
+// a request's steps in one go is the same computation as doing them one step at a time: its steps
+// read and write only its own fields (the tokens come from its own content), and a steady step makes
+// no KV call at all.
+//
+// Under async scheduling a batch's outputs are processed after the next batch is scheduled, so a
+// request that stops being steady may still have steady entries in a batch in flight: bringing it
+// up to date applies the scheduling of every batch built so far and the outputs of every batch
+// processed so far, and turns its entries in the batches still in flight into ordinary ones, which
+// update_from_output then processes in full. Only runs on the simulated model's own tokens take this
+// path: tests that feed the scheduler chosen tokens need every step done in full.
+import type { SimRequest } from './request.js';
+
+/** What a steady stretch depends on beyond the request itself. */
+export interface SteadyLimits {
+  /** Token count up to which the request's KV allocation stays a no-op (KvCacheManager.quietUntil). */
+  readonly quietUntil: number;
+  readonly maxModelLen: number;
+  /** Output count at which the model samples EOS, or -1 if it never does before the length cap. */
+  readonly plannedEosCount: number;
+}
+
+/**
+ * How many steps after the current one the request can be steady, given that the running pass has
+ * just scheduled it for one token (before the output build advances it): 0 if it cannot.
+ *
+ * Now it has `c` computed tokens, `o` outputs known and `q` in flight (async placeholders), and one
+ * token of demand: tokens + q = c + 1. The output build gives it c + 1 computed tokens and one more
+ * output in flight, and each later step adds one of each, so its demand stays one token. Step
+ * `current + j` (j >= 1) then schedules it after c + j computed tokens, and its output is output
+ * number m = o + q + 1 + j. That step is steady when
+ *   - the slot needs no new block and completes no block: c + j + 1 <= quietUntil. Under async
+ *     scheduling, update_from_output registers the blocks the appended token completes, up to
+ *     c + 1 + j tokens: within the same bound, so that is a no-op too;
+ *   - output m does not stop it (check_stop): m is not the planned EOS, m < max_tokens and
+ *     prompt + m < max_model_len. The async skip rule (an output in flight reaching max_tokens)
+ *     then never applies either.
+ * The bounds are safe when a rule would not fire (min_tokens pending, ignore_eos): the request is
+ * then just handled in full earlier than needed. Stop token ids depend on the tokens themselves,
+ * so such requests never become steady.
+ */
+export function steadyStepsAfter(request: SimRequest, limits: SteadyLimits): number {
+  const c = request.numComputedTokens;
+  const q = request.numOutputPlaceholders;
+  // A decode with known outputs (the output build classifies it by them), of one token of demand.
+  if (request.numOutputTokens === 0 || request.numTokens + q !== c + 1) return 0;
+  if (request.stopTokenIds.length > 0) return 0;
+  const first = request.numOutputTokens + q + 2; // the output number of the first steady step
+  // The first steady step whose output would stop the request, counted from 1.
+  let stopAt = Math.min(request.maxTokens, limits.maxModelLen - request.numPromptTokens) - first + 1;
+  if (limits.plannedEosCount >= 0) stopAt = Math.min(stopAt, limits.plannedEosCount - first + 1);
+  // (The running pass's max_model_len cap, c + j <= maxModelLen - 2, needs no term of its own: the
+  // length rule stops the request before it, at prompt + m = c + 2 + j >= maxModelLen.)
+  const steps = Math.min(limits.quietUntil - c - 1, stopAt - 1);
+  return steps > 0 ? steps : 0;
+}
+
+/**
+ * Per position of the running list: until which step the request there is steady (0: it is not),
+ * and the offset that gives its computed tokens before a steady step (offset + step). Kept in
+ * arrays beside the list, not on the requests, so that a steady request is never read.
+ */
+export class SteadyMarks {
+  readonly until: number[] = [];
+  readonly offset: number[] = [];
+
+  push(): void {
+    this.until.push(0);
+    this.offset.push(0);
+  }
+
+  pop(): void {
+    this.until.pop();
+    this.offset.pop();
+  }
+
+  removeAt(position: number): void {
+    this.until.splice(position, 1);
+    this.offset.splice(position, 1);
+  }
+
+  /** Keep only the positions `keep` says to, in order (the running list's compaction). */
+  compact(keep: (position: number) => boolean): void {
+    let kept = 0;
+    for (let p = 0; p < this.until.length; p++) {
+      if (!keep(p)) continue;
+      this.until[kept] = this.until[p]!;
+      this.offset[kept] = this.offset[p]!;
+      kept++;
+    }
+    this.until.length = kept;
+    this.offset.length = kept;
+  }
+
+  mark(position: number, until: number, offset: number): void {
+    this.until[position] = until;
+    this.offset[position] = offset;
+  }
+
+  clear(position: number): void {
+    this.until[position] = 0;
+  }
+
+  get length(): number {
+    return this.until.length;
+  }
+}

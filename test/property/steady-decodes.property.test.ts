@@ -1,0 +1,106 @@
+// The scheduler's steady-decode fast path (src/scheduler/steady-decodes.ts) must change nothing but
+// the time a run takes: random scenarios (aborts, priorities, preemption under KV pressure, chunked
+// prefill, shared prefixes, sync and async scheduling, 30 % of steps with REQUEST_SNAPSHOTs) give
+// the same journeys, step records, summary and call times with it as without it.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { parseScenario } from '../../src/scenario/load.js';
+import { runSimulation } from '../../src/server/simulation.js';
+import { MemoryRecorder } from '../helpers/memory-recorder.js';
+import { validScenario } from '../helpers/random-scenario.js';
+
+async function simulate(text: string, steadyDecodes: boolean) {
+  const { config } = parseScenario(text, 'steady.yaml');
+  const recorder = new MemoryRecorder();
+  const result = await runSimulation(config, { trace: recorder, checkInvariants: true, steadyDecodes });
+  return { recorder, result };
+}
+
+/** Longer outputs than validScenario's, so that steady stretches are long and often interrupted. */
+const longDecodes = validScenario.map((scenario) => ({
+  ...scenario,
+  workload: {
+    requests: scenario.workload.requests.map((r) => {
+      const promptTokens = 'prompt_tokens' in r ? r.prompt_tokens : r.prompt.length;
+      return { ...r, max_tokens: Math.max(r.max_tokens, Math.min(8 * r.max_tokens, scenario.engine.max_model_len - promptTokens)) };
+    }),
+  },
+}));
+
+describe('steady decodes', () => {
+  it('leave every record of a run unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(validScenario, longDecodes), async (scenario) => {
+        const text = stringify(scenario);
+        const full = await simulate(text, false);
+        const fast = await simulate(text, true);
+        expect(JSON.stringify(fast.result.summary)).toBe(JSON.stringify(full.result.summary));
+        expect(fast.recorder.steps).toEqual(full.recorder.steps);
+        expect([...fast.recorder.requests]).toEqual([...full.recorder.requests]);
+        expect(fast.recorder.times).toEqual(full.recorder.times);
+      }),
+      { seed: 20261122, numRuns: 150 },
+    );
+  });
+});
+
+/**
+ * KV-starved runs under the priority policy with long outputs: steady requests are preempted, and
+ * a request that preempts itself leaves the steady requests after it unscheduled for a step.
+ */
+const starvedPriority = fc
+  .record({
+    blockSize: fc.constantFrom(4, 8, 16),
+    extraBlocks: fc.integer({ min: 0, max: 12 }),
+    maxNumSeqs: fc.integer({ min: 2, max: 12 }),
+    asyncScheduling: fc.boolean(),
+    requests: fc.array(
+      fc.record({
+        arrivalMs: fc.integer({ min: 0, max: 400 }),
+        promptTokens: fc.integer({ min: 1, max: 40 }),
+        maxTokens: fc.integer({ min: 10, max: 90 }),
+        priority: fc.integer({ min: 0, max: 3 }),
+      }),
+      { minLength: 3, maxLength: 16 },
+    ),
+  })
+  .map((p) => ({
+    seed: 1,
+    engine: {
+      block_size: p.blockSize,
+      num_gpu_blocks: Math.ceil(128 / p.blockSize) + 1 + p.extraBlocks,
+      max_num_seqs: p.maxNumSeqs,
+      max_num_batched_tokens: 64,
+      max_model_len: 128,
+      scheduling_policy: 'priority',
+      async_scheduling: p.asyncScheduling,
+    },
+    observability: { enable_journey_tracing: true, step_tracing_enabled: true, step_tracing_sample_rate: 1 },
+    model: { step_time: { type: 'constant', duration: '10ms' } },
+    workload: {
+      requests: p.requests.map((r, i) => ({
+        id: `r${i}`,
+        arrival: r.arrivalMs / 1000,
+        prompt_tokens: r.promptTokens,
+        max_tokens: r.maxTokens,
+        priority: r.priority,
+      })),
+    },
+  }));
+
+describe('steady decodes under KV pressure', () => {
+  it('leave every record of a run unchanged', async () => {
+    await fc.assert(
+      fc.asyncProperty(starvedPriority, async (scenario) => {
+        const text = stringify(scenario);
+        const full = await simulate(text, false);
+        const fast = await simulate(text, true);
+        expect(JSON.stringify(fast.result.summary)).toBe(JSON.stringify(full.result.summary));
+        expect(fast.recorder.steps).toEqual(full.recorder.steps);
+        expect([...fast.recorder.requests]).toEqual([...full.recorder.requests]);
+      }),
+      { seed: 7, numRuns: 100 },
+    );
+  });
+});

@@ -1,0 +1,78 @@
+// How long a request can stay steady (src/scheduler/steady-decodes.ts), against counts worked out
+// by hand step by step in the comments. The whole-run equivalence with the full path is checked by
+// test/property/steady-decodes.property.test.ts.
+import { describe, expect, it } from 'vitest';
+import { SimRequest } from '../../src/scheduler/request.js';
+import { SteadyMarks, steadyStepsAfter } from '../../src/scheduler/steady-decodes.js';
+
+/** A running request with `prompt` tokens, `known` outputs, `inFlight` placeholders, decoding. */
+function decoding(prompt: number, known: number, inFlight: number, init: { maxTokens?: number; stopTokenIds?: number[] } = {}) {
+  const request = new SimRequest(
+    { index: 0, requestId: 'r', prompt: new Int32Array(prompt).fill(7), maxTokens: init.maxTokens ?? 100, arrivalTimeNs: 0, eosTokenId: 2, ...(init.stopTokenIds ? { stopTokenIds: init.stopTokenIds } : {}) },
+    16,
+    false,
+  );
+  for (let k = 0; k < known; k++) request.appendOutputToken(1000 + k);
+  request.numOutputPlaceholders = inFlight;
+  // One token of demand: tokens + in flight = computed + 1.
+  request.numComputedTokens = request.numTokens + inFlight - 1;
+  request.status = 'RUNNING';
+  return request;
+}
+
+const roomy = { maxModelLen: 4096, plannedEosCount: -1 };
+
+describe('steadyStepsAfter', () => {
+  it('lasts until the slot after the quiet-until bound (sync)', () => {
+    // 10 prompt + 2 outputs, computed 11. Steps after this one compute after 12, 13, 14, 15
+    // tokens: the slots 13, 14, 15 fit under quiet-until 15, the fourth (16) does not.
+    expect(steadyStepsAfter(decoding(10, 2, 0), { ...roomy, quietUntil: 15 })).toBe(3);
+  });
+
+  it('ends before the step whose output is the planned EOS or reaches max_tokens', () => {
+    // This step's output is #3, the next ones #4, #5: EOS at 5 leaves one steady step (#4).
+    expect(steadyStepsAfter(decoding(10, 2, 0), { ...roomy, quietUntil: 1000, plannedEosCount: 5 })).toBe(1);
+    // max_tokens 4: output #4 (the next step's) already stops it.
+    expect(steadyStepsAfter(decoding(10, 2, 0, { maxTokens: 4 }), { ...roomy, quietUntil: 1000 })).toBe(0);
+    // max_tokens 6: #4 and #5 are steady, #6 stops.
+    expect(steadyStepsAfter(decoding(10, 2, 0, { maxTokens: 6 }), { ...roomy, quietUntil: 1000 })).toBe(2);
+  });
+
+  it('ends before the output that reaches max_model_len', () => {
+    // 10 + 2 tokens; the outputs of the next steps make 14, 15, 16 tokens: 16 stops at max_model_len 16.
+    expect(steadyStepsAfter(decoding(10, 2, 0), { quietUntil: 1000, maxModelLen: 16, plannedEosCount: -1 })).toBe(2);
+  });
+
+  it('counts the output in flight under async scheduling', () => {
+    // 10 + 2 known + 1 in flight, computed 12: the next steps compute after 13 and 14 tokens (slots
+    // 14, 15 <= 15), the third after 15 (slot 16) does not fit.
+    expect(steadyStepsAfter(decoding(10, 2, 1), { ...roomy, quietUntil: 15 })).toBe(2);
+    // Outputs #3 (in flight) and #4 (this step) come first: EOS at 6 leaves #5 steady.
+    expect(steadyStepsAfter(decoding(10, 2, 1), { ...roomy, quietUntil: 1000, plannedEosCount: 6 })).toBe(1);
+  });
+
+  it('refuses prefills, requests without known outputs, and stop token ids', () => {
+    const prefill = decoding(10, 2, 0);
+    prefill.numComputedTokens = 5;
+    expect(steadyStepsAfter(prefill, { ...roomy, quietUntil: 1000 })).toBe(0);
+    expect(steadyStepsAfter(decoding(10, 0, 1), { ...roomy, quietUntil: 1000 })).toBe(0);
+    expect(steadyStepsAfter(decoding(10, 2, 0, { stopTokenIds: [5] }), { ...roomy, quietUntil: 1000 })).toBe(0);
+  });
+});
+
+describe('SteadyMarks', () => {
+  it('keeps marks aligned with the running list through pushes, removals and compaction', () => {
+    const marks = new SteadyMarks();
+    for (let k = 0; k < 4; k++) marks.push();
+    marks.mark(1, 9, -3);
+    marks.mark(3, 7, 2);
+    marks.removeAt(0); // positions shift down
+    expect(marks.until).toEqual([9, 0, 7]);
+    marks.compact((p) => p !== 1);
+    expect(marks.until).toEqual([9, 7]);
+    expect(marks.offset).toEqual([-3, 2]);
+    marks.clear(0);
+    marks.pop();
+    expect(marks.until).toEqual([0]);
+  });
+});
