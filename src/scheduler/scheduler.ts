@@ -19,7 +19,7 @@ import {
   type StepSampler,
   StepOutputs,
 } from './scheduler-output.js';
-import { SteadyMarks, steadyStepsAfter } from './steady-decodes.js';
+import { SteadyDecodes } from './steady-decodes.js';
 import { checkStop } from './stop.js';
 
 export interface SchedulerListener {
@@ -43,25 +43,14 @@ export class Scheduler {
   /** Requests finished since the previous schedule() (vLLM's finished_req_ids). */
   finishedReqIds: string[] = [];
   stepCounter = 0;
-  private readonly runningPass: RunningPassHost;
+  private runningPass: RunningPassHost;
   /**
    * Async scheduling: a scheduled batch's sampled tokens are still in flight when the next batch
    * is scheduled, so each is carried as a placeholder (AsyncScheduler sets this).
    */
   protected readonly outputsInFlight: boolean = false;
-  /** Steady decodes (steady-decodes.ts): marks parallel to `running`, when the fast path is on. */
-  private steady: SteadyMarks | undefined;
-  /** The model's tokens and planned EOS, for steady requests; set with the marks. */
-  private steadyTokens: TokenSource | undefined;
-  private plannedEosCount: (request: SimRequest) => number = () => -1;
-  /** The last step whose output schedule() has built, and the last one update_from_output took. */
-  private lastBuiltStep = 0;
-  private lastUpdatedStep = 0;
-  /**
-   * With steady decodes on: the steps built but not yet updated (batches in flight), oldest first,
-   * with their steady contexts, so that a request that stops being steady can take its entries out.
-   */
-  private readonly inFlight: { readonly requests: readonly SimRequest[]; readonly steadyContexts: number[] | undefined }[] = [];
+  /** The steady-decode fast path (steady-decodes.ts), when it is on. */
+  private steady: SteadyDecodes | undefined;
 
   constructor(
     readonly config: SchedulerConfig,
@@ -75,39 +64,37 @@ export class Scheduler {
       enablePrefixCaching: config.enablePrefixCaching,
     });
     this.waiting = config.policy === 'priority' ? new PriorityQueue() : new FcfsQueue();
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host's getter reads the current marks
-    const scheduler = this;
-    this.runningPass = {
-      config,
+    this.runningPass = this.runningPassHost();
+  }
+
+  /** What the running pass may touch (running-pass.ts), with the steady marks if they are on. */
+  private runningPassHost(): RunningPassHost {
+    return {
+      config: this.config,
       kv: this.kv,
       running: this.running,
-      get steady() {
-        return scheduler.steady;
-      },
+      steady: this.steady?.marks,
       preempt: (request, step, nowNs) => {
         // A steady victim is brought up to date first, as preemption keeps its outputs (this step's
         // scheduling of it, if any, was just undone by the pass).
-        this.materializeSteady(request);
+        this.steady?.materialize(request);
         this.preempt(request, step, nowNs);
       },
       removeRunningAt: (position) => this.removeRunningAt(position),
-      leaveSteady: (position) => this.leaveSteady(position),
-      joinSteady: (position, request, n, step) => this.joinSteady(position, request, n, step),
+      leaveSteady: (position) => this.steady!.leave(this.running, position),
+      joinSteady: (position, request, n, step) => this.steady!.join(position, request, n, step, this.kv.quietUntil(request)),
     };
   }
 
   /**
-   * Turn on the steady-decode fast path (steady-decodes.ts). `tokens` must be the source that
-   * update_from_output will be given, and `plannedEosCount` the output count at which it samples
-   * EOS (-1: never before the length cap). Sync scheduling only.
+   * Turn on the steady-decode fast path (steady-decodes.ts), before the first step. `tokens` must be
+   * the source update_from_output will be given, and `plannedEosCount` the output count at which it
+   * samples EOS (-1: never before the length cap).
    */
   enableSteadyDecodes(tokens: TokenSource, plannedEosCount: (request: SimRequest) => number): void {
-    if (this.lastBuiltStep !== this.lastUpdatedStep) throw new Error('internal: steady decodes enabled with a batch in flight');
-    this.steadyTokens = tokens;
-    this.plannedEosCount = plannedEosCount;
-    const marks = new SteadyMarks();
-    for (let p = 0; p < this.running.length; p++) marks.push();
-    this.steady = marks;
+    if (this.stepCounter !== 0) throw new Error('internal: steady decodes are turned on before the first step');
+    this.steady = new SteadyDecodes(tokens, plannedEosCount, this.config.maxModelLen, this.outputsInFlight, this.running.length);
+    this.runningPass = this.runningPassHost();
   }
 
   hasUnfinishedRequests(): boolean {
@@ -131,7 +118,7 @@ export class Scheduler {
     for (const request of requests) {
       if (!this.requests.has(request.index) || isFinished(request.status)) continue;
       if (request.status === 'RUNNING') {
-        this.materializeSteady(request);
+        this.steady?.materialize(request);
         this.removeRunningAt(this.running.indexOf(request));
       } else {
         this.waiting.remove(request);
@@ -152,7 +139,7 @@ export class Scheduler {
     const sampledSummary = this.stepSampler !== null && this.stepSampler.sampleSummary(step);
     const rich = sampledSummary && this.stepSampler!.sampleRich(step);
     if (rich && this.steady !== undefined) {
-      for (let p = 0; p < this.running.length; p++) if (this.steady.until[p] !== 0) this.leaveSteady(p);
+      for (let p = 0; p < this.running.length; p++) if (this.steady.marks.until[p] !== 0) this.steady.leave(this.running, p);
     }
     // At most every running request plus as many admissions as max_num_seqs leaves room for.
     const room = Math.max(0, Math.min(this.waiting.length, this.config.maxNumSeqs - this.running.length));
@@ -173,8 +160,7 @@ export class Scheduler {
     }
     const { requests: scheduledRequests, tokens: scheduledTokens, steadyContexts } = scheduled.finish();
     const output = this.buildOutput(step, scheduledRequests, scheduledTokens, steadyContexts, preempted, total, numNew, numResumed, sampledSummary, rich);
-    this.lastBuiltStep = step;
-    if (this.steady !== undefined) this.inFlight.push({ requests: scheduledRequests, steadyContexts });
+    this.steady?.built(step, scheduledRequests, steadyContexts);
     return output;
   }
 
@@ -220,7 +206,7 @@ export class Scheduler {
       if (!this.kv.tryAllocateSlots(request, n, numHitTokens, hitBlocks)) break;
       this.waiting.pop();
       this.running.push(request);
-      this.steady?.push();
+      this.steady?.marks.push();
       const previous = request.status;
       if (previous === 'PREEMPTED') numResumed++;
       else numNew++;
@@ -342,9 +328,7 @@ export class Scheduler {
    */
   updateFromOutput(output: SchedulerOutput, tokens: TokenSource, nowNs: number): StepOutputs {
     const { scheduledRequests, producesToken, steadyContexts } = output;
-    if (this.steady !== undefined && this.inFlight.shift()?.requests !== scheduledRequests) {
-      throw new Error(`internal: update_from_output of step ${output.step} out of order`);
-    }
+    this.steady?.updated(output.step, scheduledRequests);
     const outputs = new StepOutputs(scheduledRequests.length);
     let stoppedRunning = false;
     const maxModelLen = this.config.maxModelLen;
@@ -395,7 +379,6 @@ export class Scheduler {
       outputs.push(request, appended, finishStatus);
     }
     if (stoppedRunning) this.removeFinishedFromRunning();
-    this.lastUpdatedStep = output.step;
     return outputs;
   }
 
@@ -407,7 +390,7 @@ export class Scheduler {
 
   private removeFinishedFromRunning(): void {
     const running = this.running;
-    this.steady?.compact((position) => !isFinished(running[position]!.status));
+    this.steady?.marks.compact((position) => !isFinished(running[position]!.status));
     let kept = 0;
     for (const request of running) if (!isFinished(request.status)) running[kept++] = request;
     running.length = kept;
@@ -417,61 +400,7 @@ export class Scheduler {
   private removeRunningAt(position: number): void {
     if (position < 0 || position >= this.running.length) throw new Error(`internal: no running request at ${position}`);
     this.running.splice(position, 1);
-    this.steady?.removeAt(position);
-  }
-
-  /**
-   * Bring a steady request's fields up to date and end its steadiness: apply the scheduling of every
-   * step built since it became steady (the output build's advance, and a placeholder under async
-   * scheduling) and the outputs of every step updated since (the model's token appended, the
-   * placeholder settled), in step order; then turn its entries in the batches still in flight into
-   * ordinary ones, for update_from_output to process in full. A request that is not steady is left
-   * alone. Its mark in the running list is the caller's to clear.
-   */
-  private materializeSteady(request: SimRequest): void {
-    const from = request.steadyFrom;
-    if (from < 0) return;
-    request.steadyFrom = -1;
-    const outputsInFlight = this.outputsInFlight;
-    for (let s = from; s <= this.lastBuiltStep; s++) {
-      request.numComputedTokens++;
-      if (outputsInFlight) request.numOutputPlaceholders++;
-    }
-    const tokens = this.steadyTokens!;
-    const maxModelLen = this.config.maxModelLen;
-    for (let s = from; s <= this.lastUpdatedStep; s++) {
-      const token = tokens(request);
-      if (typeof token !== 'number') throw new Error(`internal: steady request ${request.requestId} sampled several tokens`);
-      request.appendOutputToken(token);
-      if (outputsInFlight) request.numOutputPlaceholders--;
-      if (checkStop(request, maxModelLen) !== undefined) {
-        throw new Error(`internal: steady request ${request.requestId} stopped in step ${s}`);
-      }
-    }
-    for (const batch of this.inFlight) {
-      const at = batch.steadyContexts === undefined ? -1 : batch.requests.indexOf(request);
-      if (at >= 0) batch.steadyContexts![at] = -1;
-    }
-  }
-
-  /** The steady request at `position` takes the full path from now on. */
-  private leaveSteady(position: number): void {
-    this.materializeSteady(this.running[position]!);
-    this.steady!.clear(position);
-  }
-
-  /** After the running pass scheduled `n` tokens for the request at `position` in `step`. */
-  private joinSteady(position: number, request: SimRequest, n: number, step: number): void {
-    if (n !== 1) return;
-    const steps = steadyStepsAfter(request, {
-      quietUntil: this.kv.quietUntil(request),
-      maxModelLen: this.config.maxModelLen,
-      plannedEosCount: this.plannedEosCount(request),
-    });
-    if (steps === 0) return;
-    // Before step + j it will have computed c + j tokens, c being its count before this step.
-    this.steady!.mark(position, step + steps, request.numComputedTokens - step);
-    request.steadyFrom = step + 1;
+    this.steady?.marks.removeAt(position);
   }
 
   private freeRequest(request: SimRequest, nowNs: number): void {
@@ -501,7 +430,7 @@ export class Scheduler {
       while (this.running.length > 0) {
         const request = this.running[this.running.length - 1]!;
         this.removeRunningAt(this.running.length - 1);
-        this.materializeSteady(request);
+        this.steady?.materialize(request);
         this.preempt(request, this.stepCounter, nowNs);
       }
     }

@@ -31,6 +31,8 @@
 // update_from_output then processes in full. Only runs on the simulated model's own tokens take this
 // path: tests that feed the scheduler chosen tokens need every step done in full.
 import type { SimRequest } from './request.js';
+import type { TokenSource } from './scheduler.js';
+import { checkStop } from './stop.js';
 
 /** What a steady stretch depends on beyond the request itself. */
 export interface SteadyLimits {
@@ -124,5 +126,107 @@ export class SteadyMarks {
 
   get length(): number {
     return this.until.length;
+  }
+}
+
+/** A batch built but not yet updated: its requests and their steady contexts (ScheduledList). */
+interface BatchInFlight {
+  readonly requests: readonly SimRequest[];
+  readonly steadyContexts: number[] | undefined;
+}
+
+/**
+ * The scheduler's steady-decode state: the marks beside its running list, how far the steps have
+ * gone (built by schedule(), taken by update_from_output), the batches in between, and how a
+ * request joins, and leaves after being brought up to date.
+ */
+export class SteadyDecodes {
+  readonly marks = new SteadyMarks();
+  /** The last step whose output schedule() built, and the last one update_from_output took. */
+  private lastBuiltStep = 0;
+  private lastUpdatedStep = 0;
+  private readonly inFlight: BatchInFlight[] = [];
+
+  /**
+   * `tokens` is the source update_from_output is given (the model's), `plannedEosCount` the output
+   * count at which it samples EOS (-1: never before the length cap). `placeholders`: async
+   * scheduling, whose scheduled outputs are carried as placeholders until they arrive.
+   */
+  constructor(
+    private readonly tokens: TokenSource,
+    private readonly plannedEosCount: (request: SimRequest) => number,
+    private readonly maxModelLen: number,
+    private readonly placeholders: boolean,
+    runningLength: number,
+  ) {
+    for (let p = 0; p < runningLength; p++) this.marks.push();
+  }
+
+  /**
+   * The running pass scheduled `n` tokens for `request` (at `position`) in `step`, and its KV
+   * allocation is now quiet until `quietUntil` tokens: mark it steady for the steps after, if any.
+   */
+  join(position: number, request: SimRequest, n: number, step: number, quietUntil: number): void {
+    if (n !== 1) return;
+    const steps = steadyStepsAfter(request, {
+      quietUntil,
+      maxModelLen: this.maxModelLen,
+      plannedEosCount: this.plannedEosCount(request),
+    });
+    if (steps === 0) return;
+    // Before step + j it will have computed c + j tokens, c being its count before this step.
+    this.marks.mark(position, step + steps, request.numComputedTokens - step);
+    request.steadyFrom = step + 1;
+  }
+
+  /** The steady request at `position` of `running` takes the full path from now on. */
+  leave(running: readonly SimRequest[], position: number): void {
+    this.materialize(running[position]!);
+    this.marks.clear(position);
+  }
+
+  /**
+   * Bring a steady request's fields up to date and end its steadiness: apply the scheduling of every
+   * step built since it became steady (the output build's advance, and a placeholder under async
+   * scheduling) and the outputs of every step updated since (the model's token appended, the
+   * placeholder settled), in step order; then turn its entries in the batches still in flight into
+   * ordinary ones, for update_from_output to process in full. A request that is not steady is left
+   * alone. Its mark is the caller's to clear or remove.
+   */
+  materialize(request: SimRequest): void {
+    const from = request.steadyFrom;
+    if (from < 0) return;
+    request.steadyFrom = -1;
+    for (let s = from; s <= this.lastBuiltStep; s++) {
+      request.numComputedTokens++;
+      if (this.placeholders) request.numOutputPlaceholders++;
+    }
+    for (let s = from; s <= this.lastUpdatedStep; s++) {
+      const token = this.tokens(request);
+      if (typeof token !== 'number') throw new Error(`internal: steady request ${request.requestId} sampled several tokens`);
+      request.appendOutputToken(token);
+      if (this.placeholders) request.numOutputPlaceholders--;
+      if (checkStop(request, this.maxModelLen) !== undefined) {
+        throw new Error(`internal: steady request ${request.requestId} stopped in step ${s}`);
+      }
+    }
+    for (const batch of this.inFlight) {
+      const at = batch.steadyContexts === undefined ? -1 : batch.requests.indexOf(request);
+      if (at >= 0) batch.steadyContexts![at] = -1;
+    }
+  }
+
+  /** schedule() built `step`'s output (its batch is now in flight). */
+  built(step: number, requests: readonly SimRequest[], steadyContexts: number[] | undefined): void {
+    this.lastBuiltStep = step;
+    this.inFlight.push({ requests, steadyContexts });
+  }
+
+  /** update_from_output took `step`'s output, which must be the oldest in flight. */
+  updated(step: number, requests: readonly SimRequest[]): void {
+    if (this.inFlight.shift()?.requests !== requests) {
+      throw new Error(`internal: update_from_output of step ${step} out of order`);
+    }
+    this.lastUpdatedStep = step;
   }
 }
