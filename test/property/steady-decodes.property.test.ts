@@ -28,10 +28,15 @@ const longDecodes = validScenario.map((scenario) => ({
   },
 }));
 
+/** API delays, so that aborts reach the engine late and outputs are still on their way to clients. */
+const withDelays = fc
+  .tuple(fc.oneof(validScenario, longDecodes), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }))
+  .map(([scenario, inputMs, outputMs]) => ({ ...scenario, frontend: { input_delay: `${inputMs}ms`, output_delay: `${outputMs}ms` } }));
+
 describe('steady decodes', () => {
   it('leave every record of a run unchanged', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(validScenario, longDecodes), async (scenario) => {
+      fc.asyncProperty(fc.oneof(validScenario, longDecodes, withDelays), async (scenario) => {
         const text = stringify(scenario);
         const full = await simulate(text, false);
         const fast = await simulate(text, true);
@@ -40,7 +45,7 @@ describe('steady decodes', () => {
         expect([...fast.recorder.requests]).toEqual([...full.recorder.requests]);
         expect(fast.recorder.times).toEqual(full.recorder.times);
       }),
-      { seed: 20261122, numRuns: 150 },
+      { seed: 20261122, numRuns: 200 },
     );
   });
 });
