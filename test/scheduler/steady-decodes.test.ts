@@ -61,7 +61,7 @@ describe('steadyStepsAfter', () => {
 });
 
 describe('SteadyMarks', () => {
-  it('keeps marks aligned with the running list through pushes, removals and compaction', () => {
+  it('keeps marks aligned with the running list through pushes, removals, compaction and clearing', () => {
     const marks = new SteadyMarks();
     for (let k = 0; k < 4; k++) marks.push();
     marks.mark(1, 9, -3);
@@ -72,7 +72,7 @@ describe('SteadyMarks', () => {
     expect(marks.until).toEqual([9, 7]);
     expect(marks.offset).toEqual([-3, 2]);
     marks.clear(0);
-    marks.pop();
-    expect(marks.until).toEqual([0]);
+    expect(marks.until).toEqual([0, 7]);
+    expect(marks.length).toBe(2);
   });
 });
