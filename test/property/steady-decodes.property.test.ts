@@ -17,6 +17,17 @@ async function simulate(text: string, steadyDecodes: boolean) {
   return { recorder, result };
 }
 
+/** The scenario runs the same with the fast path and without: every record, summary and call time. */
+async function expectSameRunBothWays(scenario: object): Promise<void> {
+  const text = stringify(scenario);
+  const full = await simulate(text, false);
+  const fast = await simulate(text, true);
+  expect(JSON.stringify(fast.result.summary)).toBe(JSON.stringify(full.result.summary));
+  expect(fast.recorder.steps).toEqual(full.recorder.steps);
+  expect([...fast.recorder.requests]).toEqual([...full.recorder.requests]);
+  expect(fast.recorder.times).toEqual(full.recorder.times);
+}
+
 /** Longer outputs than validScenario's, so that steady stretches are long and often interrupted. */
 const longDecodes = validScenario.map((scenario) => ({
   ...scenario,
@@ -36,15 +47,7 @@ const withDelays = fc
 describe('steady decodes', () => {
   it('leave every record of a run unchanged', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(validScenario, longDecodes, withDelays), async (scenario) => {
-        const text = stringify(scenario);
-        const full = await simulate(text, false);
-        const fast = await simulate(text, true);
-        expect(JSON.stringify(fast.result.summary)).toBe(JSON.stringify(full.result.summary));
-        expect(fast.recorder.steps).toEqual(full.recorder.steps);
-        expect([...fast.recorder.requests]).toEqual([...full.recorder.requests]);
-        expect(fast.recorder.times).toEqual(full.recorder.times);
-      }),
+      fc.asyncProperty(fc.oneof(validScenario, longDecodes, withDelays), expectSameRunBothWays),
       { seed: 20261122, numRuns: 200 },
     );
   });
@@ -97,14 +100,7 @@ const starvedPriority = fc
 describe('steady decodes under KV pressure', () => {
   it('leave every record of a run unchanged', async () => {
     await fc.assert(
-      fc.asyncProperty(starvedPriority, async (scenario) => {
-        const text = stringify(scenario);
-        const full = await simulate(text, false);
-        const fast = await simulate(text, true);
-        expect(JSON.stringify(fast.result.summary)).toBe(JSON.stringify(full.result.summary));
-        expect(fast.recorder.steps).toEqual(full.recorder.steps);
-        expect([...fast.recorder.requests]).toEqual([...full.recorder.requests]);
-      }),
+      fc.asyncProperty(starvedPriority, expectSameRunBothWays),
       { seed: 7, numRuns: 100 },
     );
   });
