@@ -13,8 +13,9 @@ export class EngineRequest extends SimRequest {
    * What the model's next token depends on, copied from the request's spec: sampling reads them
    * for every running request in every step, and this object is already in the CPU cache then,
    * while the ServedRequest and its spec would be two more cache misses each time (issue 9).
+   * `eosCount` is the output count at which the model samples EOS, or -1 (plannedEosCount in
+   * served-request.ts); the scheduler's steady decodes read it too.
    */
-  /** The output count at which the model samples EOS, or -1 (plannedEosCount in served-request.ts). */
   readonly eosCount: number;
   private readonly contentKey: number;
 
