@@ -16,10 +16,10 @@ export interface RunningPassHost {
   readonly steady: SteadyMarks | undefined;
   /** vLLM's _preempt_request, for a request already removed from `running`. */
   preempt(request: SimRequest, step: number, nowNs: number): void;
-  /** Remove the running request at `position` (with its steady mark). */
+  /** Remove the running request at `position` (with its steady mark; a steady one is brought up to date). */
   removeRunningAt(position: number): void;
-  /** The steady request at `position` takes the full path from now on: bring it up to date. */
-  leaveSteady(position: number): void;
+  /** The steady requests at positions [from, to) take the full path from now on. */
+  leaveSteady(from: number, to: number): void;
   /** The request at `position` was scheduled in `step` for `n` tokens: mark it steady if it can be. */
   joinSteady(position: number, request: SimRequest, n: number, step: number): void;
 }
@@ -49,7 +49,7 @@ export function scheduleRunning(
         i++;
         continue;
       }
-      if (until !== 0) host.leaveSteady(i);
+      if (until !== 0) host.leaveSteady(i, i + 1);
     }
     const request = running[i]!;
     const placeholders = request.numOutputPlaceholders;
@@ -97,15 +97,13 @@ export function scheduleRunning(
       // moving `i` (vLLM's req_index moves back only for scheduled victims), so the loop goes on
       // after `i` and skips the requests in between this step: steady ones among them leave.
       const position = running[i] === request ? i : running.indexOf(request);
-      for (let p = position + 1; p <= i && p < running.length; p++) if (steady.until[p] !== 0) host.leaveSteady(p);
+      host.leaveSteady(position + 1, Math.min(i + 1, running.length));
       host.joinSteady(position, request, n, step);
     }
     i++;
   }
   // Steady requests the budget did not reach are not scheduled this step: they take the full path.
-  if (steady !== undefined) {
-    for (let p = i; p < running.length; p++) if (steady.until[p] !== 0) host.leaveSteady(p);
-  }
+  if (steady !== undefined) host.leaveSteady(i, running.length);
   return budget;
 }
 

@@ -74,14 +74,9 @@ export class Scheduler {
       kv: this.kv,
       running: this.running,
       steady: this.steady?.marks,
-      preempt: (request, step, nowNs) => {
-        // A steady victim is brought up to date first, as preemption keeps its outputs (this step's
-        // scheduling of it, if any, was just undone by the pass).
-        this.steady?.materialize(request);
-        this.preempt(request, step, nowNs);
-      },
+      preempt: (request, step, nowNs) => this.preempt(request, step, nowNs),
       removeRunningAt: (position) => this.removeRunningAt(position),
-      leaveSteady: (position) => this.steady!.leave(this.running, position),
+      leaveSteady: (from, to) => this.steady!.leave(this.running, from, to),
       joinSteady: (position, request, n, step) => this.steady!.join(position, request, n, step, this.kv.quietUntil(request)),
     };
   }
@@ -117,12 +112,8 @@ export class Scheduler {
     const toFree: SimRequest[] = [];
     for (const request of requests) {
       if (!this.requests.has(request.index) || isFinished(request.status)) continue;
-      if (request.status === 'RUNNING') {
-        this.steady?.materialize(request);
-        this.removeRunningAt(this.running.indexOf(request));
-      } else {
-        this.waiting.remove(request);
-      }
+      if (request.status === 'RUNNING') this.removeRunningAt(this.running.indexOf(request));
+      else this.waiting.remove(request);
       toFree.push(request);
     }
     for (const request of toFree) {
@@ -138,9 +129,7 @@ export class Scheduler {
     // running request, so none may be steady in it (the draws are the same, only earlier).
     const sampledSummary = this.stepSampler !== null && this.stepSampler.sampleSummary(step);
     const rich = sampledSummary && this.stepSampler!.sampleRich(step);
-    if (rich && this.steady !== undefined) {
-      for (let p = 0; p < this.running.length; p++) if (this.steady.marks.until[p] !== 0) this.steady.leave(this.running, p);
-    }
+    if (rich) this.steady?.leave(this.running, 0, this.running.length);
     // At most every running request plus as many admissions as max_num_seqs leaves room for.
     const room = Math.max(0, Math.min(this.waiting.length, this.config.maxNumSeqs - this.running.length));
     const scheduled = new ScheduledList(this.running.length + room);
@@ -388,17 +377,29 @@ export class Scheduler {
    */
   protected onOutputTokens(_request: SimRequest, _numAppended: number, _wasRunning: boolean): void {}
 
+  /** Drop the finished requests from `running`, their steady marks with them. */
   private removeFinishedFromRunning(): void {
     const running = this.running;
-    this.steady?.marks.compact((position) => !isFinished(running[position]!.status));
+    const marks = this.steady?.marks;
     let kept = 0;
-    for (const request of running) if (!isFinished(request.status)) running[kept++] = request;
+    for (let p = 0; p < running.length; p++) {
+      const request = running[p]!;
+      if (isFinished(request.status)) continue;
+      marks?.move(p, kept);
+      running[kept++] = request;
+    }
     running.length = kept;
+    marks?.truncate(kept);
   }
 
-  /** Remove the running request at `position`, with its steady mark. */
+  /**
+   * Remove the running request at `position`, with its steady mark. A request leaving `running`
+   * (preempted, aborted) is no longer steady: its fields are brought up to date first, since what
+   * follows keeps its outputs or reports them.
+   */
   private removeRunningAt(position: number): void {
     if (position < 0 || position >= this.running.length) throw new Error(`internal: no running request at ${position}`);
+    this.steady?.materialize(this.running[position]!);
     this.running.splice(position, 1);
     this.steady?.marks.removeAt(position);
   }
@@ -430,7 +431,6 @@ export class Scheduler {
       while (this.running.length > 0) {
         const request = this.running[this.running.length - 1]!;
         this.removeRunningAt(this.running.length - 1);
-        this.steady?.materialize(request);
         this.preempt(request, this.stepCounter, nowNs);
       }
     }

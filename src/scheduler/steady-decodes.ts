@@ -97,17 +97,16 @@ export class SteadyMarks {
     this.offset.splice(position, 1);
   }
 
-  /** Keep only the positions `keep` says to, in order (the running list's compaction). */
-  compact(keep: (position: number) => boolean): void {
-    let kept = 0;
-    for (let p = 0; p < this.until.length; p++) {
-      if (!keep(p)) continue;
-      this.until[kept] = this.until[p]!;
-      this.offset[kept] = this.offset[p]!;
-      kept++;
-    }
-    this.until.length = kept;
-    this.offset.length = kept;
+  /** The mark at `from` moves to `to` (the running list's compaction moves requests forward). */
+  move(from: number, to: number): void {
+    this.until[to] = this.until[from]!;
+    this.offset[to] = this.offset[from]!;
+  }
+
+  /** Keep the first `length` marks. */
+  truncate(length: number): void {
+    this.until.length = length;
+    this.offset.length = length;
   }
 
   mark(position: number, until: number, offset: number): void {
@@ -174,10 +173,13 @@ export class SteadyDecodes {
     request.steadyFrom = step + 1;
   }
 
-  /** The steady request at `position` of `running` takes the full path from now on. */
-  leave(running: readonly SimRequest[], position: number): void {
-    this.materialize(running[position]!);
-    this.marks.clear(position);
+  /** The steady requests at positions [from, to) of `running` take the full path from now on. */
+  leave(running: readonly SimRequest[], from: number, to: number): void {
+    for (let p = from; p < to; p++) {
+      if (this.marks.until[p] === 0) continue;
+      this.materialize(running[p]!);
+      this.marks.clear(p);
+    }
   }
 
   /**
@@ -186,7 +188,7 @@ export class SteadyDecodes {
    * scheduling) and the outputs of every step updated since (the model's token appended, the
    * placeholder settled), in step order; then turn its entries in the batches still in flight into
    * ordinary ones, for update_from_output to process in full. A request that is not steady is left
-   * alone. Its mark is the caller's to clear or remove.
+   * alone. Its mark is the caller's to clear or remove (leave, Scheduler.removeRunningAt).
    */
   materialize(request: SimRequest): void {
     const from = request.steadyFrom;

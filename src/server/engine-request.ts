@@ -1,7 +1,7 @@
 // The engine-side request of a simulation run, linked back to its frontend record.
 import { SimRequest, type SimRequestInit } from '../scheduler/request.js';
-import { EOS_TOKEN_ID, syntheticToken } from '../workload/tokens.js';
-import { modelOutputToken, plannedEosCount, type ServedRequest } from './served-request.js';
+import { modelOutputToken, plannedEosCount } from '../workload/tokens.js';
+import type { ServedRequest } from './served-request.js';
 
 /**
  * A SimRequest that knows its ServedRequest. The per-token paths (the model's next token, the
@@ -14,7 +14,7 @@ export class EngineRequest extends SimRequest {
    * for every running request in every step, and this object is already in the CPU cache then,
    * while the ServedRequest and its spec would be two more cache misses each time (issue 9).
    * `eosCount` is the output count at which the model samples EOS, or -1 (plannedEosCount in
-   * served-request.ts); the scheduler's steady decodes read it too.
+   * workload/tokens.ts); the scheduler's steady decodes read it too.
    */
   readonly eosCount: number;
   private readonly contentKey: number;
@@ -30,9 +30,9 @@ export class EngineRequest extends SimRequest {
     this.contentKey = served.spec.contentKey;
   }
 
-  /** The output token the simulated model samples next: ServedRequest.nextToken, from local fields. */
+  /** The output token the simulated model samples next (modelOutputToken), from local fields. */
   sampleToken(): number {
-    return modelOutputToken(this.eosCount, this.contentKey, this.numPromptTokens, this.numOutputTokens, EOS_TOKEN_ID, syntheticToken);
+    return modelOutputToken(this.eosCount, this.contentKey, this.numPromptTokens, this.numOutputTokens);
   }
 }
 

@@ -30,37 +30,4 @@ export class ServedRequest {
   ) {
     this.streaming = spec.stream;
   }
-
-  /** The output token the simulated model samples next (EOS at the planned position). */
-  nextToken(numOutputTokens: number, eosTokenId: number, synthetic: (key: number, position: number) => number): number {
-    const { spec } = this;
-    return modelOutputToken(plannedEosCount(spec), spec.contentKey, spec.prompt.length, numOutputTokens, eosTokenId, synthetic);
-  }
-}
-
-/**
- * The output count at which the simulated model samples EOS: the planned output length when it
- * stops before max_tokens, else -1 (never; the length cap ends the request).
- */
-export function plannedEosCount(spec: RequestSpec): number {
-  const planned = spec.outputTokens;
-  return planned !== undefined && planned < spec.maxTokens ? planned : -1;
-}
-
-/**
- * The token the simulated model samples after `numOutputTokens` outputs: EOS when that makes
- * `eosCount` outputs, otherwise the content's own next token. Outputs continue the request's own
- * content after the prompt, so a later turn that quotes them shares blocks with this request and
- * with nothing else.
- */
-export function modelOutputToken(
-  eosCount: number,
-  contentKey: number,
-  promptLength: number,
-  numOutputTokens: number,
-  eosTokenId: number,
-  synthetic: (key: number, position: number) => number,
-): number {
-  if (numOutputTokens + 1 === eosCount) return eosTokenId;
-  return synthetic(contentKey, promptLength + numOutputTokens);
 }

@@ -39,7 +39,7 @@ import { lengthDistribution, makeLengthSampler } from './distributions.js';
 import { durationDistribution, makeDurationSampler } from './durations.js';
 import { generatedPrompt, makeRequestDraws, type GeneratorConfig, type GeneratorPlan } from './generator.js';
 import type { RequestOutcome, RequestSpec } from './request-spec.js';
-import { EOS_TOKEN_ID, fillSyntheticTokens, syntheticToken } from './tokens.js';
+import { fillSyntheticTokens, modelOutputToken, plannedEosCount } from './tokens.js';
 import { newInt32Array } from '../engine/int32-slab.js';
 
 export const sessionsSchema = z.strictObject({
@@ -96,14 +96,12 @@ function makeSessionDrawer(plan: GeneratorPlan, config: SessionConfig, stream: (
 
 /** Turn k+1's prompt: turn k's prompt, the answer the client received, and the new message. */
 export function nextTurnPrompt(previous: RequestSpec, received: number, newTokens: number): Int32Array {
-  const { prompt, contentKey: key, maxTokens, outputTokens: planned } = previous;
+  const { prompt, contentKey: key } = previous;
   const out = newInt32Array(prompt.length + received + newTokens);
   out.set(prompt);
-  for (let j = 0; j < received; j++) {
-    // What ServedRequest.nextToken produced for output j.
-    const eos = planned !== undefined && planned < maxTokens && j + 1 === planned;
-    out[prompt.length + j] = eos ? EOS_TOKEN_ID : syntheticToken(key, prompt.length + j);
-  }
+  // What the simulated model produced for outputs 0..received-1.
+  const eosCount = plannedEosCount(previous);
+  for (let j = 0; j < received; j++) out[prompt.length + j] = modelOutputToken(eosCount, key, prompt.length, j);
   fillSyntheticTokens(out, prompt.length + received, key, prompt.length + received, newTokens);
   return out;
 }

@@ -4,6 +4,7 @@
 // Two different 16-token blocks agree by chance with probability about 2^-496: never, in practice.
 
 import { newInt32Array } from '../engine/int32-slab.js';
+import type { RequestSpec } from './request-spec.js';
 
 /** The end-of-sequence token id of simulated models (vLLM's tests use 50256 for GPT-2). */
 export const EOS_TOKEN_ID = 2;
@@ -39,4 +40,24 @@ export function syntheticTokens(key: number, length: number): Int32Array {
   const out = newInt32Array(length);
   fillSyntheticTokens(out, 0, key, 0, length);
   return out;
+}
+
+/**
+ * The output count at which the simulated model samples EOS: the planned output length when it
+ * stops before max_tokens, else -1 (never; the length cap ends the request).
+ */
+export function plannedEosCount(spec: RequestSpec): number {
+  const planned = spec.outputTokens;
+  return planned !== undefined && planned < spec.maxTokens ? planned : -1;
+}
+
+/**
+ * The token the simulated model samples after `numOutputTokens` outputs: EOS when that makes
+ * `eosCount` outputs, otherwise the content's own next token. Outputs continue the request's own
+ * content after the prompt, so a later turn that quotes them shares blocks with this request and
+ * with nothing else.
+ */
+export function modelOutputToken(eosCount: number, contentKey: number, promptLength: number, numOutputTokens: number): number {
+  if (numOutputTokens + 1 === eosCount) return EOS_TOKEN_ID;
+  return syntheticToken(contentKey, promptLength + numOutputTokens);
 }

@@ -68,7 +68,10 @@ describe('SteadyMarks', () => {
     marks.mark(3, 7, 2);
     marks.removeAt(0); // positions shift down
     expect(marks.until).toEqual([9, 0, 7]);
-    marks.compact((p) => p !== 1);
+    // Compaction drops position 1: position 2 moves to 1.
+    marks.move(0, 0);
+    marks.move(2, 1);
+    marks.truncate(2);
     expect(marks.until).toEqual([9, 7]);
     expect(marks.offset).toEqual([-3, 2]);
     marks.clear(0);

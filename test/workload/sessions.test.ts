@@ -4,10 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../../src/scenario/load.js';
 import type { SimulationConfig } from '../../src/server/scenario-config.js';
-import { ServedRequest } from '../../src/server/served-request.js';
 import { runSimulation } from '../../src/server/simulation.js';
 import type { RequestOutcome, RequestSpec } from '../../src/workload/request-spec.js';
-import { EOS_TOKEN_ID, syntheticToken, syntheticTokens } from '../../src/workload/tokens.js';
+import { EOS_TOKEN_ID, modelOutputToken, plannedEosCount, syntheticToken, syntheticTokens } from '../../src/workload/tokens.js';
 
 interface Done {
   readonly spec: RequestSpec;
@@ -83,8 +82,10 @@ workload:
         const [prev, next] = [turns[k]!, turns[k + 1]!];
         expect(next.spec.arrivalNs).toBe(prev.outcome.doneNs + 2e9);
         // The previous prompt, then exactly the tokens the server generated (EOS last), then new content.
-        const served = new ServedRequest(0, prev.spec, 'x', 'y', false);
-        const generated = Array.from({ length: 13 }, (_, j) => served.nextToken(j, EOS_TOKEN_ID, syntheticToken));
+        const { spec } = prev;
+        const generated = Array.from({ length: 13 }, (_, j) =>
+          modelOutputToken(plannedEosCount(spec), spec.contentKey, spec.prompt.length, j),
+        );
         expect(generated[12]).toBe(EOS_TOKEN_ID);
         const len = prev.spec.prompt.length;
         expect([...next.spec.prompt.subarray(0, len)]).toEqual([...prev.spec.prompt]);
