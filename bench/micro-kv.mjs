@@ -17,11 +17,16 @@ const distAt = args.indexOf('--dist');
 const distDir = distAt >= 0 ? resolve(args.splice(distAt, 2)[1]) : new URL('../dist/', import.meta.url).pathname;
 const filter = args[0] ?? '';
 const load = (path) => import(pathToFileURL(`${distDir}/${path}`).href);
-const { hashBlock, NONE_HASH } = await load('kv/block-hash.js');
+const { hashBlock, hashRunBlock, NONE_HASH } = await load('kv/block-hash.js');
 const { BlockHashTable } = await load('kv/block-hash-table.js');
 const { BlockPool } = await load('kv/block-pool.js');
 const { KvCacheManager } = await load('kv/kv-cache-manager.js');
-const { fillSyntheticTokens } = await load('workload/tokens.js');
+const { syntheticToken } = await load('tokens/synthetic.js');
+
+/** Writes `length` synthetic tokens of content `key` from `position` on into `out` at `offset`. */
+function fillSyntheticTokens(out, offset, key, position, length) {
+  for (let i = 0; i < length; i++) out[offset + i] = syntheticToken(key, position + i);
+}
 
 const BLOCK_SIZE = 16;
 const NUM_GPU_BLOCKS = 26313;
@@ -62,6 +67,18 @@ bench('syntheticToken via fillSyntheticTokens (1000-token prompt)', 'token', () 
     for (let k = 0; k < n; k++) fillSyntheticTokens(out, 0, k, 0, PROMPT);
     sink ^= out[7];
     return n * PROMPT;
+  };
+});
+
+bench('hashRunBlock, chained 16-token blocks of one run', 'block', () => {
+  const blocks = (PROMPT * 64) / BLOCK_SIZE;
+  return () => {
+    let parent = NONE_HASH;
+    for (let rep = 0; rep < 20; rep++) {
+      for (let j = 0; j < blocks; j++) parent = hashRunBlock(parent, 12345, j * BLOCK_SIZE, BLOCK_SIZE);
+    }
+    sink += parent;
+    return 20 * blocks;
   };
 });
 

@@ -1,8 +1,9 @@
 // A request as the engine core sees it (vllm/v1/request.py). Derived counts (numTokens,
 // numOutputTokens) are computed from the token storage, never cached: preemption keeps outputs.
-import { hashBlock, NONE_HASH } from '../kv/block-hash.js';
+import { hashBlock, hashRunBlock, NONE_HASH } from '../kv/block-hash.js';
 import type { KvRequestView } from '../kv/kv-request.js';
-import { newInt32Array } from '../engine/int32-slab.js';
+import { syntheticToken } from '../tokens/synthetic.js';
+import type { TokenContent } from '../tokens/token-content.js';
 
 export type RequestStatus =
   | 'WAITING'
@@ -24,7 +25,14 @@ export interface SimRequestInit {
   readonly index: number;
   /** Engine request id (`<api id>-<8 hex>`); the priority policy's last tie-breaker. */
   readonly requestId: string;
-  readonly prompt: Int32Array;
+  readonly prompt: TokenContent;
+  /**
+   * The content key that the outputs continue, when they are synthetic: output j is expected to be
+   * syntheticToken(outputKey, prompt length + j), as the simulated model samples it. Such outputs
+   * are counted, not stored, and hashed as a run (see SimRequest.appendOutputToken). Without it,
+   * or from the first output that differs, outputs are stored as given.
+   */
+  readonly outputKey?: number;
   readonly maxTokens: number;
   readonly arrivalTimeNs: number;
   readonly priority?: number;
@@ -77,9 +85,18 @@ export class SimRequest implements KvRequestView {
   /** Hashes of the full blocks of prompt + outputs, chained (spec B.2). Empty without caching. */
   readonly blockHashes: number[] = [];
   /** The prompt is shared with the workload's RequestSpec, never copied. */
-  private readonly prompt: Int32Array;
-  private outputs: Int32Array;
+  private readonly prompt: TokenContent;
+  /**
+   * Outputs are `numRunOutputs` synthetic tokens of `outputKey` at the positions after the prompt
+   * (counted, not stored), then `numStoredOutputs` stored ones. -1: no output key.
+   */
+  private readonly outputKey: number;
+  private numRunOutputs = 0;
+  private storedOutputs: Int32Array | null = null;
+  private numStoredOutputs = 0;
   private numOutputs = 0;
+  /** The last output's token id (check_stop reads it after every append). */
+  private lastOutputToken = 0;
   private readonly blockSize: number;
 
   constructor(init: SimRequestInit, blockSize: number, hashBlocks: boolean) {
@@ -97,7 +114,7 @@ export class SimRequest implements KvRequestView {
     this.skipReadingPrefixCache = init.skipReadingPrefixCache ?? false;
     this.blockSize = hashBlocks ? blockSize : 0;
     this.prompt = init.prompt;
-    this.outputs = newInt32Array(Math.min(Math.max(init.maxTokens, 1), 4096));
+    this.outputKey = init.outputKey === undefined ? -1 : init.outputKey >>> 0;
     this.extendBlockHashes();
   }
 
@@ -110,28 +127,71 @@ export class SimRequest implements KvRequestView {
   }
 
   get lastToken(): number {
-    return this.numOutputs > 0 ? this.outputs[this.numOutputs - 1]! : this.prompt[this.numPromptTokens - 1]!;
+    return this.numOutputs > 0 ? this.lastOutputToken : this.prompt.tokenAt(this.numPromptTokens - 1);
+  }
+
+  /** Whether the outputs so far are all the run of the output key (SimRequestInit.outputKey). */
+  get outputsAreRun(): boolean {
+    return this.outputKey >= 0 && this.numStoredOutputs === 0;
   }
 
   outputTokenIds(): Int32Array {
-    return this.outputs.slice(0, this.numOutputs);
+    const out = new Int32Array(this.numOutputs);
+    for (let j = 0; j < this.numOutputs; j++) out[j] = this.tokenAt(this.numPromptTokens + j);
+    return out;
   }
 
   allTokenIds(): Int32Array {
     const all = new Int32Array(this.numTokens);
-    all.set(this.prompt);
-    all.set(this.outputs.subarray(0, this.numOutputs), this.numPromptTokens);
+    for (let p = 0; p < all.length; p++) all[p] = this.tokenAt(p);
     return all;
   }
 
+  /**
+   * Append one sampled token. While the outputs are the run of `outputKey` (the simulated model's
+   * tokens before any EOS), a token that continues it is only counted.
+   */
   appendOutputToken(token: number): void {
-    if (this.numOutputs === this.outputs.length) {
-      const grown = newInt32Array(this.outputs.length * 2);
-      grown.set(this.outputs);
-      this.outputs = grown;
+    if (this.numStoredOutputs === 0 && this.outputKey >= 0 && token === syntheticToken(this.outputKey, this.numTokens)) {
+      this.numRunOutputs++;
+    } else {
+      this.storeOutput(token);
     }
-    this.outputs[this.numOutputs++] = token;
+    this.numOutputs++;
+    this.lastOutputToken = token;
     this.extendBlockHashes();
+  }
+
+  /**
+   * Append the next `count` tokens of the output run at once: what `count` appendOutputToken calls
+   * with those tokens do, for a request whose outputs are all the run (outputsAreRun). Steady
+   * decodes catch up a request's skipped steps with it (steady-decodes.ts).
+   */
+  appendOutputRun(count: number): void {
+    if (!this.outputsAreRun) throw new Error(`internal: ${this.requestId} has outputs that are not its output run`);
+    if (count <= 0) return;
+    this.numRunOutputs += count;
+    this.numOutputs += count;
+    this.lastOutputToken = syntheticToken(this.outputKey, this.numTokens - 1);
+    this.extendBlockHashes();
+  }
+
+  /** The token at `position` of prompt + outputs. */
+  private tokenAt(position: number): number {
+    const j = position - this.numPromptTokens;
+    if (j < 0) return this.prompt.tokenAt(position);
+    if (j < this.numRunOutputs) return syntheticToken(this.outputKey, position);
+    return this.storedOutputs![j - this.numRunOutputs]!;
+  }
+
+  private storeOutput(token: number): void {
+    let stored = this.storedOutputs;
+    if (stored === null || this.numStoredOutputs === stored.length) {
+      const grown = new Int32Array(stored === null ? 16 : stored.length * 2);
+      if (stored !== null) grown.set(stored);
+      this.storedOutputs = stored = grown;
+    }
+    stored[this.numStoredOutputs++] = token;
   }
 
   /** Hashes every newly completed full block (vLLM's request block hasher). */
@@ -139,25 +199,42 @@ export class SimRequest implements KvRequestView {
     const size = this.blockSize;
     if (size === 0) return;
     const hashes = this.blockHashes;
-    const promptLength = this.numPromptTokens;
     while ((hashes.length + 1) * size <= this.numTokens) {
       const start = hashes.length * size;
-      const end = start + size;
       const parent = hashes.length === 0 ? NONE_HASH : hashes[hashes.length - 1]!;
-      let hash: number;
-      if (end <= promptLength) hash = hashBlock(parent, this.prompt, start, end);
-      else if (start >= promptLength) hash = hashBlock(parent, this.outputs, start - promptLength, end - promptLength);
-      else hash = hashBlock(parent, this.straddlingBlock(start, end), 0, size);
-      hashes.push(hash);
+      hashes.push(this.hashOfBlock(parent, start, start + size));
     }
   }
 
-  /** The one block that holds both prompt and output tokens, assembled for hashing. */
-  private straddlingBlock(start: number, end: number): Int32Array {
-    const block = new Int32Array(end - start);
-    const fromPrompt = this.numPromptTokens - start;
-    block.set(this.prompt.subarray(start), 0);
-    block.set(this.outputs.subarray(0, end - start - fromPrompt), fromPrompt);
-    return block;
+  /**
+   * The hash of the block [start, end): from its run when it lies inside one (hashRunBlock: the
+   * prompt's own runs, the output run, or a prompt run that the outputs continue), else from its
+   * tokens.
+   */
+  private hashOfBlock(parent: number, start: number, end: number): number {
+    const promptLength = this.numPromptTokens;
+    const prompt = this.prompt;
+    if (end <= promptLength) {
+      const run = prompt.runHolding(start, end);
+      if (run >= 0) return hashRunBlock(parent, prompt.runKey(run), prompt.runKeyPosition(run, start), end - start);
+    } else if (end <= promptLength + this.numRunOutputs) {
+      // The output run's key positions are the tokens' own positions (SimRequestInit.outputKey).
+      if (start >= promptLength) return hashRunBlock(parent, this.outputKey, start, end - start);
+      const run = prompt.runHolding(start, promptLength);
+      if (run >= 0 && prompt.runKey(run) === this.outputKey && prompt.runKeyPosition(run, start) === start) {
+        return hashRunBlock(parent, this.outputKey, start, end - start);
+      }
+    }
+    const tokens = blockScratch(end - start);
+    for (let p = start; p < end; p++) tokens[p - start] = this.tokenAt(p);
+    return hashBlock(parent, tokens, 0, end - start);
   }
+}
+
+/** A reused buffer for the tokens of a block that is not one run (hashing is synchronous). */
+let scratch = new Int32Array(16);
+
+function blockScratch(length: number): Int32Array {
+  if (scratch.length < length) scratch = new Int32Array(length);
+  return scratch;
 }

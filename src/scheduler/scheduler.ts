@@ -82,13 +82,14 @@ export class Scheduler {
   }
 
   /**
-   * Turn on the steady-decode fast path (steady-decodes.ts), before the first step. `tokens` must be
-   * the source update_from_output will be given, and `plannedEosCount` the output count at which it
-   * samples EOS (-1: never before the length cap).
+   * Turn on the steady-decode fast path (steady-decodes.ts), before the first step. The token source
+   * update_from_output will be given must sample EOS at output count `plannedEosCount` (-1: never
+   * before the length cap) and otherwise continue each request's output run (SimRequestInit's
+   * outputKey): the simulated model's tokens.
    */
-  enableSteadyDecodes(tokens: TokenSource, plannedEosCount: (request: SimRequest) => number): void {
+  enableSteadyDecodes(plannedEosCount: (request: SimRequest) => number): void {
     if (this.stepCounter !== 0) throw new Error('internal: steady decodes are turned on before the first step');
-    this.steady = new SteadyDecodes(tokens, plannedEosCount, this.config.maxModelLen, this.outputsInFlight, this.running.length);
+    this.steady = new SteadyDecodes(plannedEosCount, this.config.maxModelLen, this.outputsInFlight, this.running.length);
     this.runningPass = this.runningPassHost();
   }
 

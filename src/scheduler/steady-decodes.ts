@@ -29,9 +29,10 @@
 // up to date applies the scheduling of every batch built so far and the outputs of every batch
 // processed so far, and turns its entries in the batches still in flight into ordinary ones, which
 // update_from_output then processes in full. Only runs on the simulated model's own tokens take this
-// path: tests that feed the scheduler chosen tokens need every step done in full.
+// path: tests that feed the scheduler chosen tokens need every step done in full. The model's token
+// in a steady step (never its planned EOS) continues the request's output run (SimRequestInit's
+// outputKey), so the outputs of many skipped steps are appended as one run.
 import type { SimRequest } from './request.js';
-import type { TokenSource } from './scheduler.js';
 import { checkStop } from './stop.js';
 
 /** What a steady stretch depends on beyond the request itself. */
@@ -60,14 +61,14 @@ export interface SteadyLimits {
  *     then never applies either.
  * The bounds are safe when a rule would not fire (min_tokens pending, ignore_eos): the request is
  * then just handled in full earlier than needed. Stop token ids depend on the tokens themselves,
- * so such requests never become steady.
+ * so such requests never become steady; so do requests whose outputs left their output run.
  */
 export function steadyStepsAfter(request: SimRequest, limits: SteadyLimits): number {
   const c = request.numComputedTokens;
   const q = request.numOutputPlaceholders;
   // A decode with known outputs (the output build classifies it by them), of one token of demand.
   if (request.numOutputTokens === 0 || request.numTokens + q !== c + 1) return 0;
-  if (request.stopTokenIds.length > 0) return 0;
+  if (request.stopTokenIds.length > 0 || !request.outputsAreRun) return 0;
   const first = request.numOutputTokens + q + 2; // the output number of the first steady step
   // The first steady step whose output would stop the request, counted from 1.
   let stopAt = Math.min(request.maxTokens, limits.maxModelLen - request.numPromptTokens) - first + 1;
@@ -142,12 +143,11 @@ export class SteadyDecodes {
   private readonly inFlight: BatchInFlight[] = [];
 
   /**
-   * `tokens` is the source update_from_output is given (the model's), `plannedEosCount` the output
-   * count at which it samples EOS (-1: never before the length cap). `placeholders`: async
+   * `plannedEosCount` is the output count at which the model samples EOS (-1: never before the
+   * length cap); its other tokens continue each request's output run. `placeholders`: async
    * scheduling, whose scheduled outputs are carried as placeholders until they arrive.
    */
   constructor(
-    private readonly tokens: TokenSource,
     private readonly plannedEosCount: (request: SimRequest) => number,
     private readonly maxModelLen: number,
     private readonly placeholders: boolean,
@@ -194,17 +194,20 @@ export class SteadyDecodes {
     const from = request.steadyFrom;
     if (from < 0) return;
     request.steadyFrom = -1;
-    for (let s = from; s <= this.lastBuiltStep; s++) {
-      request.numComputedTokens++;
-      if (this.placeholders) request.numOutputPlaceholders++;
-    }
-    for (let s = from; s <= this.lastUpdatedStep; s++) {
-      const token = this.tokens(request);
-      if (typeof token !== 'number') throw new Error(`internal: steady request ${request.requestId} sampled several tokens`);
-      request.appendOutputToken(token);
-      if (this.placeholders) request.numOutputPlaceholders--;
+    // Each step built advanced it by one token (and one placeholder under async scheduling) ...
+    const built = Math.max(this.lastBuiltStep - from + 1, 0);
+    request.numComputedTokens += built;
+    if (this.placeholders) request.numOutputPlaceholders += built;
+    // ... and each step updated appended the model's token, the next of its output run, which
+    // settles a placeholder and stops nothing (steadyStepsAfter). Checking after the last one
+    // covers the others: run tokens are synthetic ids, never EOS, and the length rule only fires
+    // later as outputs grow, not earlier.
+    const updated = Math.max(this.lastUpdatedStep - from + 1, 0);
+    if (updated > 0) {
+      request.appendOutputRun(updated);
+      if (this.placeholders) request.numOutputPlaceholders -= updated;
       if (checkStop(request, this.maxModelLen) !== undefined) {
-        throw new Error(`internal: steady request ${request.requestId} stopped in step ${s}`);
+        throw new Error(`internal: steady request ${request.requestId} stopped by step ${this.lastUpdatedStep}`);
       }
     }
     for (const batch of this.inFlight) {

@@ -90,7 +90,7 @@ export class EngineCore {
     this.batchQueueSize = asyncScheduling ? 2 : 1;
     if (steadyDecodes) {
       // The scheduler's fast path for requests that only decode (scheduler/steady-decodes.ts).
-      this.scheduler.enableSteadyDecodes(this.nextToken, (request) => (request as EngineRequest).eosCount);
+      this.scheduler.enableSteadyDecodes((request) => (request as EngineRequest).eosCount);
     }
     this.stepTime = createStepTimeModel(config.stepTime);
   }
@@ -212,6 +212,8 @@ export class EngineCore {
         index: served.index,
         requestId: served.engineRequestId,
         prompt: spec.prompt,
+        // The simulated model's outputs continue the request's content (modelOutputToken).
+        outputKey: spec.contentKey,
         maxTokens: spec.maxTokens,
         arrivalTimeNs: spec.arrivalNs,
         priority: spec.priority,

@@ -14,7 +14,7 @@ import { nonNegativeDuration, positiveCount } from '../scenario/units.js';
 import { explicitContentKey } from './content-keys.js';
 import { apiEndpoint } from './generator.js';
 import type { RequestSpec } from './request-spec.js';
-import { syntheticTokens } from './tokens.js';
+import { TokenContent } from '../tokens/token-content.js';
 
 /** A token id as the simulator stores it (Int32Array). */
 const tokenId = z.number().int().min(0).max(0x7fffffff);
@@ -71,7 +71,7 @@ const DEFAULT_API: ApiDefaults = { endpoint: 'chat', stream: true };
 function toSpec(request: ExplicitRequest, index: number, api: ApiDefaults): RequestSpec {
   const contentKey = explicitContentKey(index);
   const prompt =
-    request.prompt !== undefined ? Int32Array.from(request.prompt) : syntheticTokens(contentKey, request.prompt_tokens ?? 0);
+    request.prompt !== undefined ? TokenContent.tokens(request.prompt) : TokenContent.run(contentKey, 0, request.prompt_tokens ?? 0);
   return {
     ...(request.id === undefined ? {} : { id: request.id }),
     arrivalNs: secondsToNs(request.arrival),

@@ -34,9 +34,8 @@ import { generatedContentKey, MAX_PREFIX_GROUPS, prefixGroupKey } from './conten
 import type { LengthDistribution } from './distributions.js';
 import { checkWeights, lengthDistribution, makeLengthSampler, weight } from './distributions.js';
 import type { RequestSpec } from './request-spec.js';
-import { fillSyntheticTokens } from './tokens.js';
 import { makeWeightedPicker } from './variates.js';
-import { newInt32Array } from '../engine/int32-slab.js';
+import { TokenContent } from '../tokens/token-content.js';
 
 export const apiEndpoint = z.enum(['chat', 'completions']);
 
@@ -182,12 +181,10 @@ export function makeRequestDraws({ config, prompt, max }: GeneratorPlan, stream:
  * A generated prompt: the prefix group's content (when `group` >= 0) and then `own` tokens of
  * content `key`, both at their absolute positions.
  */
-export function generatedPrompt(prefixTokens: number, group: number, own: number, key: number): Int32Array {
+export function generatedPrompt(prefixTokens: number, group: number, own: number, key: number): TokenContent {
   const shared = group < 0 ? 0 : prefixTokens;
-  const prompt = newInt32Array(shared + own);
-  if (shared > 0) fillSyntheticTokens(prompt, 0, prefixGroupKey(group), 0, shared);
-  fillSyntheticTokens(prompt, shared, key, shared, own);
-  return prompt;
+  const ownPart = TokenContent.run(key, shared, own);
+  return shared === 0 ? ownPart : TokenContent.concat([TokenContent.run(prefixGroupKey(group), 0, shared), ownPart]);
 }
 
 function* generate(plan: GeneratorPlan, rate: number, seed: number): Generator<RequestSpec, void, undefined> {

@@ -81,7 +81,8 @@ export function workloadRequests(workload: WorkloadConfig, streams: RandomStream
 }
 
 export type { RequestOutcome, RequestSpec } from './request-spec.js';
-export { EOS_TOKEN_ID, FIRST_SYNTHETIC_TOKEN, syntheticToken, syntheticTokens, fillSyntheticTokens } from './tokens.js';
+export { EOS_TOKEN_ID, FIRST_SYNTHETIC_TOKEN, syntheticToken } from './tokens.js';
+export { TokenContent } from '../tokens/token-content.js';
 export { arrivalProcess, makeArrivalTimes, type ArrivalProcess } from './arrivals.js';
 export { lengthDistribution, makeLengthSampler, lognormalParameters, type LengthDistribution } from './distributions.js';
 export {

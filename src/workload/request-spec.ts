@@ -1,6 +1,7 @@
 // One request as a workload source describes it, before the simulation assigns ids or state.
 // Every source (explicit list, generator, trace reader) yields these in non-decreasing arrival order.
 import type { ApiEndpoint } from '../trace/records.js';
+import type { TokenContent } from '../tokens/token-content.js';
 
 export interface RequestSpec {
   /** User-given id; the API id becomes `chatcmpl-<id>` / `cmpl-<id>` (vLLM's X-Request-Id). */
@@ -8,7 +9,7 @@ export interface RequestSpec {
   /** When the API server receives the request (virtual ns). */
   readonly arrivalNs: number;
   /** Prompt token ids. Equal prefixes give equal block hashes, so the prefix cache sees them. */
-  readonly prompt: Int32Array;
+  readonly prompt: TokenContent;
   readonly maxTokens: number;
   /**
    * The request emits EOS as its `outputTokens`-th output token and finishes "stopped". Undefined,

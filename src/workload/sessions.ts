@@ -39,8 +39,8 @@ import { lengthDistribution, makeLengthSampler } from './distributions.js';
 import { durationDistribution, makeDurationSampler } from './durations.js';
 import { generatedPrompt, makeRequestDraws, type GeneratorConfig, type GeneratorPlan } from './generator.js';
 import type { RequestOutcome, RequestSpec } from './request-spec.js';
-import { fillSyntheticTokens, modelOutputToken, plannedEosCount } from './tokens.js';
-import { newInt32Array } from '../engine/int32-slab.js';
+import { EOS_TOKEN_ID, modelOutputToken, plannedEosCount } from './tokens.js';
+import { TokenContent } from '../tokens/token-content.js';
 
 export const sessionsSchema = z.strictObject({
   turns: lengthDistribution,
@@ -95,15 +95,17 @@ function makeSessionDrawer(plan: GeneratorPlan, config: SessionConfig, stream: (
 }
 
 /** Turn k+1's prompt: turn k's prompt, the answer the client received, and the new message. */
-export function nextTurnPrompt(previous: RequestSpec, received: number, newTokens: number): Int32Array {
+export function nextTurnPrompt(previous: RequestSpec, received: number, newTokens: number): TokenContent {
   const { prompt, contentKey: key } = previous;
-  const out = newInt32Array(prompt.length + received + newTokens);
-  out.set(prompt);
-  // What the simulated model produced for outputs 0..received-1.
+  // What the simulated model produced for outputs 0..received-1: its content's run after the
+  // prompt, except an EOS it sampled as the last one (modelOutputToken).
   const eosCount = plannedEosCount(previous);
-  for (let j = 0; j < received; j++) out[prompt.length + j] = modelOutputToken(eosCount, key, prompt.length, j);
-  fillSyntheticTokens(out, prompt.length + received, key, prompt.length + received, newTokens);
-  return out;
+  const sampledEos = received > 0 && modelOutputToken(eosCount, key, prompt.length, received - 1) === EOS_TOKEN_ID;
+  const quoted = sampledEos ? received - 1 : received;
+  const parts = [prompt, TokenContent.run(key, prompt.length, quoted)];
+  if (sampledEos) parts.push(TokenContent.tokens([EOS_TOKEN_ID]));
+  parts.push(TokenContent.run(key, prompt.length + received, newTokens));
+  return TokenContent.concat(parts);
 }
 
 /** What a client does when one of its sessions ends: possibly send the first request of the next. */
@@ -113,7 +115,7 @@ type SessionEnd = (outcome: RequestOutcome, turn: number) => RequestSpec | undef
 function sessionRunner(config: SessionConfig) {
   const prefixTokens = config.prefix?.tokens ?? 0;
   const { endpoint, stream } = config.api;
-  const turnSpec = (session: SessionPlan, k: number, arrivalNs: number, prompt: Int32Array, onEnd: SessionEnd): RequestSpec => {
+  const turnSpec = (session: SessionPlan, k: number, arrivalNs: number, prompt: TokenContent, onEnd: SessionEnd): RequestSpec => {
     const turn = session.turns[k]!;
     const spec: RequestSpec = {
       arrivalNs,

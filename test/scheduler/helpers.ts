@@ -4,6 +4,7 @@
 // request i has prompt [i]*num_tokens, max_tokens 16, EOS 50256, ids "0", "1", ...
 import { AsyncScheduler } from '../../src/scheduler/async-scheduler.js';
 import { SimRequest } from '../../src/scheduler/request.js';
+import { TokenContent } from '../../src/tokens/token-content.js';
 import { Scheduler, type SchedulerListener } from '../../src/scheduler/scheduler.js';
 import type { SchedulerConfig, SchedulerOutput, StepSampler } from '../../src/scheduler/scheduler-output.js';
 import type { JourneyRecord } from '../../src/trace/records.js';
@@ -72,7 +73,7 @@ export function createRequests(numRequests: number, options: RequestOptions = {}
 }
 
 export function makeRequest(
-  prompt: Int32Array,
+  prompt: Int32Array | TokenContent,
   id: string,
   options: RequestOptions & { priority?: number; arrivalTimeNs?: number } = {},
 ): SimRequest {
@@ -80,7 +81,7 @@ export function makeRequest(
     {
       index: nextIndex++,
       requestId: id,
-      prompt,
+      prompt: prompt instanceof TokenContent ? prompt : TokenContent.tokens(prompt),
       maxTokens: options.maxTokens ?? 16,
       arrivalTimeNs: options.arrivalTimeNs ?? 0,
       priority: options.priority ?? 0,

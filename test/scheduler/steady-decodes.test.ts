@@ -3,16 +3,23 @@
 // test/property/steady-decodes.property.test.ts.
 import { describe, expect, it } from 'vitest';
 import { SimRequest } from '../../src/scheduler/request.js';
+import { TokenContent } from '../../src/tokens/token-content.js';
+import { syntheticToken } from '../../src/tokens/synthetic.js';
 import { SteadyMarks, steadyStepsAfter } from '../../src/scheduler/steady-decodes.js';
 
-/** A running request with `prompt` tokens, `known` outputs, `inFlight` placeholders, decoding. */
+const KEY = 5;
+
+/**
+ * A running request with `prompt` tokens, `known` outputs, `inFlight` placeholders, decoding. Its
+ * outputs are the run of content KEY after the prompt, as the simulated model samples them.
+ */
 function decoding(prompt: number, known: number, inFlight: number, init: { maxTokens?: number; stopTokenIds?: number[] } = {}) {
   const request = new SimRequest(
-    { index: 0, requestId: 'r', prompt: new Int32Array(prompt).fill(7), maxTokens: init.maxTokens ?? 100, arrivalTimeNs: 0, eosTokenId: 2, ...(init.stopTokenIds ? { stopTokenIds: init.stopTokenIds } : {}) },
+    { index: 0, requestId: 'r', prompt: TokenContent.tokens(new Int32Array(prompt).fill(7)), outputKey: KEY, maxTokens: init.maxTokens ?? 100, arrivalTimeNs: 0, eosTokenId: 2, ...(init.stopTokenIds ? { stopTokenIds: init.stopTokenIds } : {}) },
     16,
     false,
   );
-  for (let k = 0; k < known; k++) request.appendOutputToken(1000 + k);
+  for (let k = 0; k < known; k++) request.appendOutputToken(syntheticToken(KEY, prompt + k));
   request.numOutputPlaceholders = inFlight;
   // One token of demand: tokens + in flight = computed + 1.
   request.numComputedTokens = request.numTokens + inFlight - 1;
@@ -57,6 +64,15 @@ describe('steadyStepsAfter', () => {
     expect(steadyStepsAfter(prefill, { ...roomy, quietUntil: 1000 })).toBe(0);
     expect(steadyStepsAfter(decoding(10, 0, 1), { ...roomy, quietUntil: 1000 })).toBe(0);
     expect(steadyStepsAfter(decoding(10, 2, 0, { stopTokenIds: [5] }), { ...roomy, quietUntil: 1000 })).toBe(0);
+  });
+
+  it('refuses a request whose outputs left their run: a steady step appends the run', () => {
+    const left = decoding(10, 1, 0);
+    expect(left.outputsAreRun).toBe(true);
+    left.appendOutputToken(1234); // not syntheticToken(KEY, 11)
+    left.numComputedTokens = left.numTokens - 1;
+    expect(left.outputsAreRun).toBe(false);
+    expect(steadyStepsAfter(left, { ...roomy, quietUntil: 1000 })).toBe(0);
   });
 });
 

@@ -25,7 +25,7 @@ describe('explicitRequestSchema', () => {
     const [spec] = explicitRequests(parse([{ arrival: '250ms', prompt: [5, 6, 7], max_tokens: 4, abort_at: '2s' }]));
     expect(spec).toMatchObject({ arrivalNs: 250 * NS_PER_MS, abortAtNs: 2 * NS_PER_S, priority: 0, endpoint: 'chat', stream: true });
     expect(spec!.id).toBeUndefined();
-    expect(Array.from(spec!.prompt)).toEqual([5, 6, 7]);
+    expect(Array.from(spec!.prompt.toArray())).toEqual([5, 6, 7]);
   });
 
   it('takes endpoint and stream per request, else from the given api defaults', () => {
@@ -92,7 +92,7 @@ describe('explicitRequests', () => {
     const list = parse(Array.from({ length: 200 }, (_, i) => ({ arrival: i, prompt_tokens: 32, max_tokens: 1 })));
     const specs = explicitRequests(list);
     expect(new Set(specs.map((s) => s.contentKey)).size).toBe(200);
-    const firstBlocks = specs.map((s) => hashBlock(NONE_HASH, s.prompt, 0, 16));
+    const firstBlocks = specs.map((s) => hashBlock(NONE_HASH, s.prompt.toArray(), 0, 16));
     expect(new Set(firstBlocks).size).toBe(200);
   });
 
@@ -102,7 +102,7 @@ describe('explicitRequests', () => {
       { arrival: 0, prompt, max_tokens: 1 },
       { arrival: 1, prompt: [...prompt, 5], max_tokens: 1 },
     ]));
-    expect(hashBlock(NONE_HASH, specs[0]!.prompt, 0, 16)).toBe(hashBlock(NONE_HASH, specs[1]!.prompt, 0, 16));
+    expect(hashBlock(NONE_HASH, specs[0]!.prompt.toArray(), 0, 16)).toBe(hashBlock(NONE_HASH, specs[1]!.prompt.toArray(), 0, 16));
     expect(specs[0]!.contentKey).not.toBe(specs[1]!.contentKey);
   });
 

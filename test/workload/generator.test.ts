@@ -101,7 +101,7 @@ describe('generateRequests', () => {
   it('gives every request its own content key and its own prompt content', () => {
     const requests = generate({ prompt_tokens: 16 });
     expect(new Set(requests.map((r) => r.contentKey)).size).toBe(requests.length);
-    expect(new Set(requests.map((r) => r.prompt.join(','))).size).toBe(requests.length);
+    expect(new Set(requests.map((r) => r.prompt.toArray().join(','))).size).toBe(requests.length);
   });
 
   it('is deterministic: the same seed gives the same requests, another seed different ones', () => {
@@ -201,7 +201,7 @@ describe('stream independence', () => {
   });
 
   it('changing the prefix fraction keeps the group of every request that still has a prefix', () => {
-    const groupOf = (r: RequestSpec): number => r.prompt[0]!; // the first token identifies the group
+    const groupOf = (r: RequestSpec): number => r.prompt.tokenAt(0); // the first token identifies the group
     const all = generate({ prefix: { groups: 7, tokens: 200, fraction: 1 } });
     const some = generate({ prefix: { groups: 7, tokens: 200, fraction: 0.3 } });
     let kept = 0;

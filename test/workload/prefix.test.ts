@@ -1,25 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStreams } from '../../src/engine/random.js';
-import { hashBlock, NONE_HASH } from '../../src/kv/block-hash.js';
 import { prefixGroupKey } from '../../src/workload/content-keys.js';
 import { generateRequests, generatorSchema } from '../../src/workload/generator.js';
 import type { RequestSpec } from '../../src/workload/request-spec.js';
-import { syntheticToken, syntheticTokens } from '../../src/workload/tokens.js';
+import { syntheticToken } from '../../src/workload/tokens.js';
+import { TokenContent } from '../../src/tokens/token-content.js';
+import { promptBlockHashes } from '../helpers/prompt-hashes.js';
 
 const BLOCK_SIZE = 16;
 const GROUPS = 4;
 const PREFIX_TOKENS = 40; // 2.5 blocks: two full shared blocks, then a block mixing prefix and own tokens
 const N = 1000;
 
-/** The chained hashes of a prompt's full blocks, as vLLM's prefix cache computes them. */
-function blockHashes(prompt: Int32Array): number[] {
-  const hashes: number[] = [];
-  let parent = NONE_HASH;
-  for (let end = BLOCK_SIZE; end <= prompt.length; end += BLOCK_SIZE) {
-    parent = hashBlock(parent, prompt, end - BLOCK_SIZE, end);
-    hashes.push(parent);
-  }
-  return hashes;
+/** The chained hashes of a prompt's full blocks, as the simulator's prefix cache sees them. */
+function blockHashes(prompt: TokenContent): readonly number[] {
+  return promptBlockHashes(prompt, BLOCK_SIZE);
 }
 
 function requests(): RequestSpec[] {
@@ -36,13 +31,13 @@ function requests(): RequestSpec[] {
 /** The group whose prefix a prompt starts with, or -1. */
 function groupOf(request: RequestSpec, prefixes: readonly Int32Array[]): number {
   if (request.prompt.length < PREFIX_TOKENS) return -1;
-  const head = request.prompt.subarray(0, PREFIX_TOKENS);
+  const head = request.prompt.toArray().subarray(0, PREFIX_TOKENS);
   return prefixes.findIndex((p) => p.every((t, i) => t === head[i]));
 }
 
 describe('shared prefixes', () => {
   const all = requests();
-  const prefixes = Array.from({ length: GROUPS }, (_, g) => syntheticTokens(prefixGroupKey(g), PREFIX_TOKENS));
+  const prefixes = Array.from({ length: GROUPS }, (_, g) => TokenContent.run(prefixGroupKey(g), 0, PREFIX_TOKENS).toArray());
   const groups = all.map((r) => groupOf(r, prefixes));
 
   it('about `fraction` of the requests carry a prefix, spread over every group', () => {
@@ -66,7 +61,7 @@ describe('shared prefixes', () => {
   it('lays the own part out as the request content at its absolute positions', () => {
     all.forEach((r, i) => {
       const start = groups[i]! >= 0 ? PREFIX_TOKENS : 0;
-      for (let p = start; p < r.prompt.length; p++) expect(r.prompt[p]).toBe(syntheticToken(r.contentKey, p));
+      for (let p = start; p < r.prompt.length; p++) expect(r.prompt.tokenAt(p)).toBe(syntheticToken(r.contentKey, p));
     });
   });
 
@@ -80,9 +75,9 @@ describe('shared prefixes', () => {
     for (const members of byGroup.values()) {
       const first = members[0]!;
       for (const r of members.slice(1)) {
-        expect(r.prompt.subarray(0, PREFIX_TOKENS)).toEqual(first.prompt.subarray(0, PREFIX_TOKENS));
+        expect(r.prompt.toArray().subarray(0, PREFIX_TOKENS)).toEqual(first.prompt.toArray().subarray(0, PREFIX_TOKENS));
         if (r.prompt.length > PREFIX_TOKENS && first.prompt.length > PREFIX_TOKENS) {
-          expect(r.prompt[PREFIX_TOKENS]).not.toBe(first.prompt[PREFIX_TOKENS]);
+          expect(r.prompt.tokenAt(PREFIX_TOKENS)).not.toBe(first.prompt.tokenAt(PREFIX_TOKENS));
         }
       }
     }

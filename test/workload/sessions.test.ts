@@ -6,7 +6,8 @@ import { parseScenario } from '../../src/scenario/load.js';
 import type { SimulationConfig } from '../../src/server/scenario-config.js';
 import { runSimulation } from '../../src/server/simulation.js';
 import type { RequestOutcome, RequestSpec } from '../../src/workload/request-spec.js';
-import { EOS_TOKEN_ID, modelOutputToken, plannedEosCount, syntheticToken, syntheticTokens } from '../../src/workload/tokens.js';
+import { EOS_TOKEN_ID, modelOutputToken, plannedEosCount, syntheticToken } from '../../src/workload/tokens.js';
+import { TokenContent } from '../../src/tokens/token-content.js';
 
 interface Done {
   readonly spec: RequestSpec;
@@ -37,11 +38,11 @@ describe('the onDone hook', () => {
     const { config } = parseScenario(`${ENGINE}\nworkload: {requests: [{arrival: 0, prompt_tokens: 1, max_tokens: 1}]}`, 'hook.yaml');
     const base = { priority: 0, endpoint: 'chat' as const, stream: true };
     const outcomes: RequestOutcome[] = [];
-    const follow: RequestSpec = { ...base, id: 'F', arrivalNs: 0, prompt: syntheticTokens(9, 16), maxTokens: 2, contentKey: 9, onDone: (o) => void outcomes.push(o) };
+    const follow: RequestSpec = { ...base, id: 'F', arrivalNs: 0, prompt: TokenContent.run(9, 0, 16), maxTokens: 2, contentKey: 9, onDone: (o) => void outcomes.push(o) };
     const specs: RequestSpec[] = [
-      { ...base, id: 'A', arrivalNs: 0, prompt: syntheticTokens(1, 32), maxTokens: 3, contentKey: 1, onDone: (o) => (outcomes.push(o), { ...follow, arrivalNs: o.doneNs + 1e9 }) },
-      { ...base, id: 'B', arrivalNs: 0, prompt: syntheticTokens(2, 32), maxTokens: 100, abortAtNs: 25e6, contentKey: 2, onDone: (o) => void outcomes.push(o) },
-      { ...base, id: 'R', arrivalNs: 5e6, prompt: syntheticTokens(3, 500), maxTokens: 100, contentKey: 3, onDone: (o) => void outcomes.push(o) },
+      { ...base, id: 'A', arrivalNs: 0, prompt: TokenContent.run(1, 0, 32), maxTokens: 3, contentKey: 1, onDone: (o) => (outcomes.push(o), { ...follow, arrivalNs: o.doneNs + 1e9 }) },
+      { ...base, id: 'B', arrivalNs: 0, prompt: TokenContent.run(2, 0, 32), maxTokens: 100, abortAtNs: 25e6, contentKey: 2, onDone: (o) => void outcomes.push(o) },
+      { ...base, id: 'R', arrivalNs: 5e6, prompt: TokenContent.run(3, 0, 500), maxTokens: 100, contentKey: 3, onDone: (o) => void outcomes.push(o) },
     ];
     const result = await runSimulation({ ...config, workload: () => specs });
     expect(result.summary).toMatchObject({ num_requests: 4, completed: 2, aborted: 1, rejected: 1 });
@@ -88,9 +89,10 @@ workload:
         );
         expect(generated[12]).toBe(EOS_TOKEN_ID);
         const len = prev.spec.prompt.length;
-        expect([...next.spec.prompt.subarray(0, len)]).toEqual([...prev.spec.prompt]);
-        expect([...next.spec.prompt.subarray(len, len + 13)]).toEqual(generated);
-        expect(next.spec.prompt[len + 13]).toBe(syntheticToken(prev.spec.contentKey, len + 13));
+        const nextTokens = next.spec.prompt.toArray();
+        expect([...nextTokens.subarray(0, len)]).toEqual([...prev.spec.prompt.toArray()]);
+        expect([...nextTokens.subarray(len, len + 13)]).toEqual(generated);
+        expect(nextTokens[len + 13]).toBe(syntheticToken(prev.spec.contentKey, len + 13));
       }
     }
   });
@@ -107,7 +109,7 @@ workload:
   it('draws the same sessions whatever the timing: only arrivals move', async () => {
     const a = await runRecording(parseScenario(SESSIONS, 's.yaml').config);
     const b = await runRecording(parseScenario(SESSIONS.replace('duration: 10ms', 'duration: 40ms'), 's.yaml').config);
-    const contents = (done: Done[]) => done.map((d) => `${d.spec.contentKey}:${d.spec.prompt.join(',')}`).sort();
+    const contents = (done: Done[]) => done.map((d) => `${d.spec.contentKey}:${d.spec.prompt.toArray().join(',')}`).sort();
     expect(contents(b.done)).toEqual(contents(a.done));
     expect(b.done.map((d) => d.spec.arrivalNs)).not.toEqual(a.done.map((d) => d.spec.arrivalNs));
   });

@@ -14,9 +14,8 @@
 // hashes a partial block as a whole, so another request with the same id there has the same
 // partial content, but we cannot tell which of its tokens a longer prompt continues.
 import { traceBlockKey } from '../content-keys.js';
-import { fillSyntheticTokens } from '../tokens.js';
+import { TokenContent } from '../../tokens/token-content.js';
 import { MOONCAKE_BLOCK_TOKENS } from './mooncake.js';
-import { newInt32Array } from '../../engine/int32-slab.js';
 
 export interface PromptLayout {
   readonly length: number;
@@ -29,20 +28,18 @@ export interface PromptLayout {
 }
 
 /** The prompt's token ids, laid out as above. */
-export function tracePrompt(layout: PromptLayout): Int32Array {
+export function tracePrompt(layout: PromptLayout): TokenContent {
   const { length, key } = layout;
-  const out = newInt32Array(length);
+  const parts: TokenContent[] = [];
   let shared = 0;
   if (layout.hashIds !== undefined) {
     const fullBlocks = Math.min(layout.hashIds.length, Math.floor(length / MOONCAKE_BLOCK_TOKENS));
-    for (let b = 0; b < fullBlocks; b++) {
-      fillSyntheticTokens(out, b * MOONCAKE_BLOCK_TOKENS, traceBlockKey(layout.hashIds[b]!), 0, MOONCAKE_BLOCK_TOKENS);
-    }
+    for (let b = 0; b < fullBlocks; b++) parts.push(TokenContent.run(traceBlockKey(layout.hashIds[b]!), 0, MOONCAKE_BLOCK_TOKENS));
     shared = fullBlocks * MOONCAKE_BLOCK_TOKENS;
   } else if (layout.prefix !== undefined) {
     shared = Math.min(layout.prefix.tokens, length);
-    fillSyntheticTokens(out, 0, layout.prefix.key, 0, shared);
+    parts.push(TokenContent.run(layout.prefix.key, 0, shared));
   }
-  fillSyntheticTokens(out, shared, key, shared, length - shared);
-  return out;
+  parts.push(TokenContent.run(key, shared, length - shared));
+  return TokenContent.concat(parts);
 }

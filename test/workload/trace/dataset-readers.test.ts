@@ -60,11 +60,11 @@ describe('BLIS TraceV2', () => {
     expect(requests[2]!.abortAtNs).toBe(1_000_010_000 + 999_980_000);
     // Requests 0 and 2 share group sys-a's 256 tokens (the first group seen); request 3 has sys-b.
     for (const p of [0, 255]) {
-      expect(requests[0]!.prompt[p]).toBe(syntheticToken(traceGroupKey(0), p));
-      expect(requests[2]!.prompt[p]).toBe(syntheticToken(traceGroupKey(0), p));
+      expect(requests[0]!.prompt.tokenAt(p)).toBe(syntheticToken(traceGroupKey(0), p));
+      expect(requests[2]!.prompt.tokenAt(p)).toBe(syntheticToken(traceGroupKey(0), p));
     }
-    expect(requests[0]!.prompt[256]).not.toBe(requests[2]!.prompt[256]);
-    expect(requests[3]!.prompt[0]).toBe(syntheticToken(traceGroupKey(1), 0));
+    expect(requests[0]!.prompt.tokenAt(256)).not.toBe(requests[2]!.prompt.tokenAt(256));
+    expect(requests[3]!.prompt.tokenAt(0)).toBe(syntheticToken(traceGroupKey(1), 0));
   });
 
   it('accepts the header path too, and rejects a unit it cannot read', () => {
@@ -96,16 +96,16 @@ describe('measured runs', () => {
 
   it('shares the first system_prompt_len tokens within a randomly drawn group, unless prefix is false', () => {
     const requests = replay(FOLDER);
-    const groups = new Set(requests.map((r) => r.prompt[0]));
+    const groups = new Set(requests.map((r) => r.prompt.tokenAt(0)));
     expect(groups.size).toBeGreaterThan(1);
     expect(groups.size).toBeLessThanOrEqual(11);
-    const sameGroup = requests.filter((r) => r.prompt[0] === requests[0]!.prompt[0]);
+    const sameGroup = requests.filter((r) => r.prompt.tokenAt(0) === requests[0]!.prompt.tokenAt(0));
     expect(sameGroup.length).toBeGreaterThan(1);
     // 100 shared tokens, then each request's own content.
-    expect(sameGroup[1]!.prompt.subarray(0, 100)).toEqual(sameGroup[0]!.prompt.subarray(0, 100));
-    expect(sameGroup[1]!.prompt[100]).not.toBe(sameGroup[0]!.prompt[100]);
+    expect(sameGroup[1]!.prompt.toArray().subarray(0, 100)).toEqual(sameGroup[0]!.prompt.toArray().subarray(0, 100));
+    expect(sameGroup[1]!.prompt.tokenAt(100)).not.toBe(sameGroup[0]!.prompt.tokenAt(100));
     const plain = replay(FOLDER, { prefix: false });
-    expect(new Set(plain.map((r) => r.prompt[0])).size).toBe(60);
+    expect(new Set(plain.map((r) => r.prompt.tokenAt(0))).size).toBe(60);
   });
 
   it('names the request and field of a bad value', () => {

@@ -3,25 +3,20 @@
 // and a simulation with a KV cache that holds everything must find exactly the reuse the ids imply.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { hashBlock, NONE_HASH } from '../../../src/kv/block-hash.js';
 import { parseScenario } from '../../../src/scenario/load.js';
 import { runSimulation } from '../../../src/server/simulation.js';
 import { traceBlockKey, traceContentKey } from '../../../src/workload/content-keys.js';
 import { syntheticToken } from '../../../src/workload/tokens.js';
 import { tracePrompt } from '../../../src/workload/trace/trace-content.js';
 import { inputErrorOf, replay, tempFile } from './helpers.js';
+import type { TokenContent } from '../../../src/tokens/token-content.js';
+import { promptBlockHashes } from '../../helpers/prompt-hashes.js';
 
 const FIXTURE = 'fixtures/traces/mooncake-conversations.jsonl';
 
-/** vLLM's block hashes of the full blocks of `tokens`, each chained to the one before. */
-function blockHashes(tokens: Int32Array, blockSize: number): number[] {
-  const hashes: number[] = [];
-  let parent = NONE_HASH;
-  for (let start = 0; start + blockSize <= tokens.length; start += blockSize) {
-    parent = hashBlock(parent, tokens, start, start + blockSize);
-    hashes.push(parent);
-  }
-  return hashes;
+/** The simulator's block hashes of the full blocks of `prompt`, each chained to the one before. */
+function blockHashes(prompt: TokenContent, blockSize: number): readonly number[] {
+  return promptBlockHashes(prompt, blockSize);
 }
 
 describe('Mooncake JSONL', () => {
@@ -37,8 +32,8 @@ describe('Mooncake JSONL', () => {
   it('lays out a prompt as hash-id blocks, then own content for the partial block', () => {
     // 1300 tokens: ids [7, 8] cover two full blocks (0..1023); 1024..1299 is a partial block.
     const prompt = tracePrompt({ length: 1300, key: traceContentKey(5), hashIds: [7, 8, 9] });
-    for (const p of [0, 511, 512, 1023]) expect(prompt[p]).toBe(syntheticToken(traceBlockKey(p < 512 ? 7 : 8), p % 512));
-    for (const p of [1024, 1299]) expect(prompt[p]).toBe(syntheticToken(traceContentKey(5), p));
+    for (const p of [0, 511, 512, 1023]) expect(prompt.tokenAt(p)).toBe(syntheticToken(traceBlockKey(p < 512 ? 7 : 8), p % 512));
+    for (const p of [1024, 1299]) expect(prompt.tokenAt(p)).toBe(syntheticToken(traceContentKey(5), p));
   });
 
   it('shares every vLLM block inside the common full 512-blocks, at any block size, and no block after', () => {
