@@ -17,6 +17,7 @@ import { Scheduler, type SchedulerListener } from '../scheduler/scheduler.js';
 import type { SchedulerOutput, StepSampler } from '../scheduler/scheduler-output.js';
 import { createStepTimeModel, schedulerTimeNs, type StepTimeModel } from '../timing/step-time.js';
 import type { StepRecord, TraceRecorder } from '../trace/records.js';
+import { TokenContent } from '../tokens/token-content.js';
 import { EOS_TOKEN_ID } from '../workload/tokens.js';
 import { EngineRequest } from './engine-request.js';
 import { PRIORITY, type SimEvent } from './events.js';
@@ -53,12 +54,29 @@ interface InFlightBatch {
   readonly doneNs: number;
 }
 
+/** How the engine runs; the defaults are what users get, the switches let tests compare paths. */
+export interface EngineOptions {
+  /** Check the scheduler's written invariants after every step (slower). */
+  readonly checkInvariants?: boolean;
+  /** The scheduler's steady-decode fast path (scheduler/steady-decodes.ts), on by default. */
+  readonly steadyDecodes?: boolean;
+  /**
+   * Prompts and the model's outputs kept as runs of synthetic tokens, and a KV block inside one run
+   * hashed from the run (tokens/token-content.ts), on by default. Off, every request spells out its
+   * tokens and every block is hashed from them: the same output, slower.
+   */
+  readonly tokenRuns?: boolean;
+}
+
 export class EngineCore {
   readonly scheduler: Scheduler;
   private readonly stepTime: StepTimeModel;
   private inputs: EngineInput[] = [];
   /** A step-begin is on the calendar or a step is executing. */
   private active = false;
+  private readonly checkInvariants: boolean;
+  /** Requests keep their prompts and the model's outputs as token runs (EngineOptions.tokenRuns). */
+  private readonly tokenRuns: boolean;
   private readonly stepTracing: boolean;
   /** vLLM's batch_queue, oldest first; at most batchQueueSize (1 sync, 2 async) batches. */
   private readonly batchQueue: InFlightBatch[] = [];
@@ -73,9 +91,11 @@ export class EngineCore {
     private readonly frontend: Frontend,
     private readonly metrics: MetricsCollector,
     private readonly trace: TraceRecorder | null,
-    private readonly checkInvariants: boolean,
-    steadyDecodes = true,
+    options: EngineOptions = {},
   ) {
+    this.checkInvariants = options.checkInvariants ?? false;
+    this.tokenRuns = options.tokenRuns ?? true;
+    const steadyDecodes = options.steadyDecodes ?? true;
     const obs = config.observability;
     this.stepTracing = trace !== null && obs.stepTracingEnabled;
     const sampler = this.stepTracing
@@ -211,9 +231,9 @@ export class EngineCore {
       {
         index: served.index,
         requestId: served.engineRequestId,
-        prompt: spec.prompt,
-        // The simulated model's outputs continue the request's content (modelOutputToken).
-        outputKey: spec.contentKey,
+        // The simulated model's outputs continue the request's content (modelOutputToken). Without
+        // token runs, the prompt is spelled out and the outputs are stored as sampled.
+        ...(this.tokenRuns ? { prompt: spec.prompt, outputKey: spec.contentKey } : { prompt: TokenContent.tokens(spec.prompt.toArray()) }),
         maxTokens: spec.maxTokens,
         arrivalTimeNs: spec.arrivalNs,
         priority: spec.priority,

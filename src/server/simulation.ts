@@ -26,6 +26,11 @@ export interface RunOptions {
    * output is identical; tests turn it off to check exactly that.
    */
   readonly steadyDecodes?: boolean;
+  /**
+   * Prompts and outputs as token runs (EngineOptions.tokenRuns), on by default. Its output is
+   * identical; tests turn it off to check exactly that.
+   */
+  readonly tokenRuns?: boolean;
   /** Stop the run at this virtual time (ns); the summary says it is partial. */
   readonly maxSimTimeNs?: number;
   /**
@@ -49,7 +54,7 @@ export async function runSimulation(config: SimulationConfig, options: RunOption
   const metrics = new MetricsCollector();
   const trace = options.trace ?? null;
   const frontend = new Frontend(config, streams, calendar, metrics, trace);
-  const engine = new EngineCore(config, streams, calendar, frontend, metrics, trace, options.checkInvariants ?? false, options.steadyDecodes ?? true);
+  const engine = new EngineCore(config, streams, calendar, frontend, metrics, trace, options);
 
   const arrivals = config.workload(streams)[Symbol.iterator]();
   let lastArrivalNs = 0;

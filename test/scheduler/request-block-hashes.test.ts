@@ -46,9 +46,10 @@ describe('request block hashes', () => {
       expect(Array.from(inBulk.allTokenIds())).toEqual(Array.from(quoted.allTokenIds()));
       expect(inBulk.lastToken).toBe(syntheticToken(KEY, 69));
       expect(appended.lastToken).toBe(syntheticToken(KEY, 69));
-      // Another content shares no block.
-      const other = request(TokenContent.run(KEY + 1, 0, 70), blockSize);
-      for (const hash of other.blockHashes) expect(expected).not.toContain(hash);
+      // Another content shares no block: another key, or the same key from another position.
+      for (const content of [TokenContent.run(KEY + 1, 0, 70), TokenContent.run(KEY, blockSize, 70)]) {
+        for (const hash of request(content, blockSize).blockHashes) expect(expected).not.toContain(hash);
+      }
     });
 
     it(`match a later prompt that quotes the outputs, EOS included (block size ${blockSize})`, () => {
