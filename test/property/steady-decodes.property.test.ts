@@ -3,30 +3,12 @@
 // prefill, shared prefixes, sync and async scheduling, 30 % of steps with REQUEST_SNAPSHOTs) give
 // the same journeys, step records, summary and call times with it as without it.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { parseScenario } from '../../src/scenario/load.js';
-import { runSimulation } from '../../src/server/simulation.js';
-import { MemoryRecorder } from '../helpers/memory-recorder.js';
+import { describe, it } from 'vitest';
+import { expectSameRun } from '../helpers/same-run.js';
 import { validScenario } from '../helpers/random-scenario.js';
 
-async function simulate(text: string, steadyDecodes: boolean) {
-  const { config } = parseScenario(text, 'steady.yaml');
-  const recorder = new MemoryRecorder();
-  const result = await runSimulation(config, { trace: recorder, checkInvariants: true, steadyDecodes });
-  return { recorder, result };
-}
-
 /** The scenario runs the same with the fast path and without: every record, summary and call time. */
-async function expectSameRunBothWays(scenario: object): Promise<void> {
-  const text = stringify(scenario);
-  const full = await simulate(text, false);
-  const fast = await simulate(text, true);
-  expect(JSON.stringify(fast.result.summary)).toBe(JSON.stringify(full.result.summary));
-  expect(fast.recorder.steps).toEqual(full.recorder.steps);
-  expect([...fast.recorder.requests]).toEqual([...full.recorder.requests]);
-  expect(fast.recorder.times).toEqual(full.recorder.times);
-}
+const expectSameRunBothWays = (scenario: object) => expectSameRun(scenario, { steadyDecodes: false }, { steadyDecodes: true });
 
 /** Longer outputs than validScenario's, so that steady stretches are long and often interrupted. */
 const longDecodes = validScenario.map((scenario) => ({

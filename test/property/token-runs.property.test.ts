@@ -7,28 +7,11 @@
 // give the same journeys, step records, summary and call times both ways.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { parseScenario } from '../../src/scenario/load.js';
-import { runSimulation } from '../../src/server/simulation.js';
-import { MemoryRecorder } from '../helpers/memory-recorder.js';
+import { expectSameRun, simulateRecorded } from '../helpers/same-run.js';
 import { validScenario } from '../helpers/random-scenario.js';
 
-async function simulate(text: string, tokenRuns: boolean) {
-  const { config } = parseScenario(text, 'runs.yaml');
-  const recorder = new MemoryRecorder();
-  const result = await runSimulation(config, { trace: recorder, checkInvariants: true, tokenRuns });
-  return { recorder, result };
-}
-
-async function expectSameRunBothWays(scenario: object): Promise<void> {
-  const text = stringify(scenario);
-  const spelled = await simulate(text, false);
-  const runs = await simulate(text, true);
-  expect(JSON.stringify(runs.result.summary)).toBe(JSON.stringify(spelled.result.summary));
-  expect(runs.recorder.steps).toEqual(spelled.recorder.steps);
-  expect([...runs.recorder.requests]).toEqual([...spelled.recorder.requests]);
-  expect(runs.recorder.times).toEqual(spelled.recorder.times);
-}
+/** Token runs on give the records of every block hashed from its spelled-out tokens. */
+const expectSameRunBothWays = (scenario: object) => expectSameRun(scenario, { tokenRuns: false }, { tokenRuns: true });
 
 /** Generated traffic: shared prefix groups and multi-turn sessions, at any block size. */
 const sessionScenario = fc
@@ -76,14 +59,14 @@ describe('token runs', () => {
 
   it('see the prefix hits of sessions that quote their answers', async () => {
     // The property above must not pass by having no hits to get right.
-    const { result } = await simulate(
-      stringify({
+    const { result } = await simulateRecorded(
+      {
         seed: 3,
         engine: { block_size: 7, num_gpu_blocks: 400, max_num_seqs: 8, max_num_batched_tokens: 512, max_model_len: 1024, enable_prefix_caching: true },
         model: { step_time: { type: 'constant', duration: '5ms' } },
         workload: { rate: 20, count: 6, prompt_tokens: 30, max_tokens: 30, output_tokens: 20, prefix: { groups: 2, tokens: 20, fraction: 1 }, sessions: { turns: 3, think_time: '50ms', new_tokens: 10 } },
-      }),
-      true,
+      },
+      { tokenRuns: true },
     );
     expect(result.summary.prefix_cache_hits).toBeGreaterThan(0);
     expect(result.summary.prefix_cache_hits / result.summary.prefix_cache_queries).toBeGreaterThan(0.5);
