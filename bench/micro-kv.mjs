@@ -177,6 +177,7 @@ class Req {
     this.numTokens = PROMPT;
     this.numPreemptions = 0;
     this.skipReadingPrefixCache = false;
+    this.firstPrivateBlock = Infinity;
     const tokens = new Int32Array(PROMPT + OUTPUT);
     fillSyntheticTokens(tokens, 0, key, 0, tokens.length);
     this.allHashes = [];

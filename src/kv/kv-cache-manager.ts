@@ -40,8 +40,13 @@ const NO_HITS: ComputedBlocks = Object.freeze({ blocks: EMPTY_BLOCK_IDS, numHitT
 /** vLLM's req_to_blocks[rid] plus num_cached_block[rid] for one request. */
 interface RequestTable {
   readonly blocks: number[];
-  /** Leading blocks of `blocks` already registered in the prefix cache. */
+  /** Leading blocks of `blocks` registered in the prefix cache, as vLLM counts them. */
   numCached: number;
+  /**
+   * Leading blocks actually in the block pool's prefix cache: numCached, less the request's private
+   * blocks not registered yet (see registerFullBlocks). At most numCached.
+   */
+  numRegistered: number;
 }
 
 /**
@@ -256,7 +261,7 @@ export class KvCacheManager {
       if (this.lastLookup?.request === req) this.forgetLookup();
       // Touch first so the popped blocks below can never be the hit blocks themselves.
       this.pool.touch(hitBlocks);
-      table = { blocks: hitBlocks.slice(), numCached: hitBlocks.length };
+      table = { blocks: hitBlocks.slice(), numCached: hitBlocks.length, numRegistered: hitBlocks.length };
       this.tables.set(req.index, table);
     }
 
@@ -311,6 +316,20 @@ export class KvCacheManager {
 
   /** Release the request's blocks tail first, so its deepest blocks are evicted first (spec B.5). */
   free(req: KvRequestView): void {
+    this.freeIndex(req.index);
+  }
+
+  /**
+   * `free` for a preempted request, which will look its blocks up again when it is resumed: its
+   * private blocks not registered yet go into the prefix cache first, so the cache then holds
+   * exactly what vLLM's does (see registerFullBlocks).
+   */
+  freePreempted(req: KvRequestView): void {
+    const table = this.tables.get(req.index);
+    if (table !== undefined && table.numRegistered < table.numCached) {
+      this.pool.cacheFullBlocks(table.blocks, req.blockHashes, table.numRegistered, table.numCached);
+      table.numRegistered = table.numCached;
+    }
     this.freeIndex(req.index);
   }
 
@@ -409,6 +428,14 @@ export class KvCacheManager {
       if (table.numCached > table.blocks.length) {
         throw new Error(`internal: request ${index} has ${table.numCached} cached of ${table.blocks.length} blocks`);
       }
+      if (table.numRegistered > table.numCached) {
+        throw new Error(`internal: request ${index} has ${table.numRegistered} registered of ${table.numCached} cached blocks`);
+      }
+      for (let b = table.numRegistered; b < table.numCached; b++) {
+        if (this.pool.blockHash(table.blocks[b]!) !== null) {
+          throw new Error(`internal: request ${index}'s unregistered private block ${table.blocks[b]} has a hash`);
+        }
+      }
       for (const id of table.blocks) {
         if (id <= 0 || id >= n) throw new Error(`internal: request ${index} holds invalid block ${id}`);
         holders[id]!++;
@@ -458,6 +485,16 @@ export class KvCacheManager {
     return this.enablePrefixCaching ? Math.min(noNewBlock, (table.numCached + 1) * B - 1) : noNewBlock;
   }
 
+  /**
+   * vLLM registers a request's newly full blocks in the prefix cache at once, so that any request
+   * may hit them. A block only the request itself can look up (KvRequestView.firstPrivateBlock:
+   * its content is the request's alone) is only ever looked up by the request after a preemption,
+   * since a request looks blocks up only while it holds none. So such blocks are counted as cached
+   * (numCached, which the step records report) but put into the pool's cache only when the request
+   * is preempted (freePreempted). A request that finishes never puts them there: every lookup sees
+   * what it sees in vLLM, and the common case, requests with content of their own, skips two random
+   * accesses into the cache's table per block, for registering and for evicting (issue 9).
+   */
   private registerFullBlocks(req: KvRequestView, table: RequestTable, numTokens: number): void {
     const numFull = Math.floor(numTokens / this.blockSize);
     if (numFull <= table.numCached) return;
@@ -466,7 +503,11 @@ export class KvCacheManager {
         `internal: request ${req.index} has ${req.blockHashes.length} block hashes but ${numFull} full blocks`,
       );
     }
-    this.pool.cacheFullBlocks(table.blocks, req.blockHashes, table.numCached, numFull);
+    const shared = Math.max(table.numRegistered, Math.min(numFull, req.firstPrivateBlock));
+    if (shared > table.numRegistered) {
+      this.pool.cacheFullBlocks(table.blocks, req.blockHashes, table.numRegistered, shared);
+      table.numRegistered = shared;
+    }
     table.numCached = numFull;
   }
 }

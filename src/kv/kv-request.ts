@@ -13,6 +13,13 @@ export interface KvRequestView {
    * extends it whenever appended tokens complete a block.
    */
   readonly blockHashes: readonly number[];
+  /**
+   * The first of the request's full blocks that no other request can ever look up (its content, or
+   * a parent's, is the request's alone: SimRequestInit.privateKey); Infinity when none is known.
+   * The KV cache manager registers such blocks in the prefix cache only when the request itself may
+   * look them up again: when it is preempted (KvCacheManager.freePreempted).
+   */
+  readonly firstPrivateBlock: number;
   /** Times the request was preempted; > 0 routes its prefix-cache stats to the preempted counters. */
   readonly numPreemptions: number;
   /** True for prompt-logprobs (or all-pooling) requests: no prefix-cache reads, no stats. */

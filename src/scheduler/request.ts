@@ -33,6 +33,13 @@ export interface SimRequestInit {
    * or from the first output that differs, outputs are stored as given.
    */
   readonly outputKey?: number;
+  /**
+   * A content key whose tokens appear in no other request (RequestSpec.privateContent), usually
+   * the output key. Every block from the first one holding a token of it hashes to a value no other
+   * request can produce (the block's own tokens, or a parent's, are this request's alone), so only
+   * this request can ever look it up (KvRequestView.firstPrivateBlock).
+   */
+  readonly privateKey?: number;
   readonly maxTokens: number;
   readonly arrivalTimeNs: number;
   readonly priority?: number;
@@ -84,6 +91,7 @@ export class SimRequest implements KvRequestView {
 
   /** Hashes of the full blocks of prompt + outputs, chained (spec B.2). Empty without caching. */
   readonly blockHashes: number[] = [];
+  readonly firstPrivateBlock: number;
   /** The prompt is shared with the workload's RequestSpec, never copied. */
   private readonly prompt: TokenContent;
   /**
@@ -115,6 +123,7 @@ export class SimRequest implements KvRequestView {
     this.blockSize = hashBlocks ? blockSize : 0;
     this.prompt = init.prompt;
     this.outputKey = init.outputKey === undefined ? -1 : init.outputKey >>> 0;
+    this.firstPrivateBlock = this.blockSize === 0 ? Infinity : Math.floor(this.firstPrivateToken(init.privateKey) / this.blockSize);
     this.extendBlockHashes();
   }
 
@@ -174,6 +183,17 @@ export class SimRequest implements KvRequestView {
     this.numOutputs += count;
     this.lastOutputToken = syntheticToken(this.outputKey, this.numTokens - 1);
     this.extendBlockHashes();
+  }
+
+  /**
+   * The position of the first token of content `privateKey`: in a prompt run, else the first output
+   * when the outputs are that content's run; Infinity when unknown.
+   */
+  private firstPrivateToken(privateKey: number | undefined): number {
+    if (privateKey === undefined) return Infinity;
+    const inPrompt = this.prompt.firstPositionOfKey(privateKey);
+    if (inPrompt >= 0) return inPrompt;
+    return this.outputKey === privateKey >>> 0 ? this.numPromptTokens : Infinity;
   }
 
   /** The token at `position` of prompt + outputs. */

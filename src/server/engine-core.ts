@@ -61,9 +61,12 @@ export interface EngineOptions {
   /** The scheduler's steady-decode fast path (scheduler/steady-decodes.ts), on by default. */
   readonly steadyDecodes?: boolean;
   /**
-   * Prompts and the model's outputs kept as runs of synthetic tokens, and a KV block inside one run
-   * hashed from the run (tokens/token-content.ts), on by default. Off, every request spells out its
-   * tokens and every block is hashed from them: the same output, slower.
+   * What simtrace knows of synthetic content, on by default: prompts and the model's outputs kept
+   * as runs of synthetic tokens, a KV block inside one run hashed from the run
+   * (tokens/token-content.ts), and the blocks of a request's own content registered in the prefix
+   * cache only when it can look them up (KvCacheManager.registerFullBlocks). Off, every request
+   * spells out its tokens, and every block is hashed from them and registered as vLLM does: the
+   * same output, slower.
    */
   readonly tokenRuns?: boolean;
 }
@@ -233,7 +236,9 @@ export class EngineCore {
         requestId: served.engineRequestId,
         // The simulated model's outputs continue the request's content (modelOutputToken). Without
         // token runs, the prompt is spelled out and the outputs are stored as sampled.
-        ...(this.tokenRuns ? { prompt: spec.prompt, outputKey: spec.contentKey } : { prompt: TokenContent.tokens(spec.prompt.toArray()) }),
+        ...(this.tokenRuns
+          ? { prompt: spec.prompt, outputKey: spec.contentKey, ...(spec.privateContent === true ? { privateKey: spec.contentKey } : {}) }
+          : { prompt: TokenContent.tokens(spec.prompt.toArray()) }),
         maxTokens: spec.maxTokens,
         arrivalTimeNs: spec.arrivalNs,
         priority: spec.priority,

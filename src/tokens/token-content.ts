@@ -98,6 +98,13 @@ export class TokenContent {
     return segment.ids === null && end <= segment.offset + segment.length ? index : -1;
   }
 
+  /** The position of the first token of a run of content `key`, or -1 if no run has that key. */
+  firstPositionOfKey(key: number): number {
+    const wanted = key >>> 0;
+    for (const segment of this.segments) if (segment.ids === null && segment.key === wanted) return segment.offset;
+    return -1;
+  }
+
   /** The content key of run `index` (from runHolding). */
   runKey(index: number): number {
     return this.segments[index]!.key;

@@ -83,6 +83,7 @@ function toSpec(request: ExplicitRequest, index: number, api: ApiDefaults): Requ
     endpoint: request.endpoint ?? api.endpoint,
     stream: request.stream ?? api.stream,
     contentKey,
+    privateContent: true,
   };
 }
 

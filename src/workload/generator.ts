@@ -215,6 +215,7 @@ function* generate(plan: GeneratorPlan, rate: number, seed: number): Generator<R
       endpoint,
       stream: streaming,
       contentKey: key,
+      privateContent: true,
     };
   }
 }

@@ -29,6 +29,13 @@ export interface RequestSpec {
    */
   readonly contentKey: number;
   /**
+   * True when no other request of the run has tokens of content `contentKey` (the key is this
+   * request's own: generated, explicit and replayed requests; not a session's turns, which share
+   * theirs). The KV cache manager then registers the blocks only this request can look up lazily
+   * (KvRequestView.firstPrivateBlock). Leaving it out is always correct, only slower.
+   */
+  readonly privateContent?: boolean;
+  /**
    * Called once, when the request is done at the client: answered, abandoned (`abort_at`) or
    * rejected. It may return the same client's next request (a session's next turn, a closed-loop
    * user's next request), with `arrivalNs >= outcome.doneNs`; the server schedules that arrival.

@@ -67,3 +67,48 @@ export const validScenario = fc
       workload: { requests },
     };
   });
+
+/**
+ * KV-starved runs under the priority policy with long outputs, prefix caching on: requests are
+ * preempted often (steady ones too, and a request that preempts itself leaves the ones after it
+ * unscheduled for a step), and resumed requests hit their own cached blocks.
+ */
+export const kvStarvedScenario = fc
+  .record({
+    blockSize: fc.constantFrom(4, 8, 16),
+    extraBlocks: fc.integer({ min: 0, max: 12 }),
+    maxNumSeqs: fc.integer({ min: 2, max: 12 }),
+    asyncScheduling: fc.boolean(),
+    requests: fc.array(
+      fc.record({
+        arrivalMs: fc.integer({ min: 0, max: 400 }),
+        promptTokens: fc.integer({ min: 1, max: 40 }),
+        maxTokens: fc.integer({ min: 10, max: 90 }),
+        priority: fc.integer({ min: 0, max: 3 }),
+      }),
+      { minLength: 3, maxLength: 16 },
+    ),
+  })
+  .map((p) => ({
+    seed: 1,
+    engine: {
+      block_size: p.blockSize,
+      num_gpu_blocks: Math.ceil(128 / p.blockSize) + 1 + p.extraBlocks,
+      max_num_seqs: p.maxNumSeqs,
+      max_num_batched_tokens: 64,
+      max_model_len: 128,
+      scheduling_policy: 'priority',
+      async_scheduling: p.asyncScheduling,
+    },
+    observability: { enable_journey_tracing: true, step_tracing_enabled: true, step_tracing_sample_rate: 1 },
+    model: { step_time: { type: 'constant', duration: '10ms' } },
+    workload: {
+      requests: p.requests.map((r, i) => ({
+        id: `r${i}`,
+        arrival: r.arrivalMs / 1000,
+        prompt_tokens: r.promptTokens,
+        max_tokens: r.maxTokens,
+        priority: r.priority,
+      })),
+    },
+  }));

@@ -10,6 +10,8 @@ export interface FakeRequestOptions {
   readonly salt?: number;
   /** vLLM's prompt_logprobs request: never reads the prefix cache. */
   readonly skipReadingPrefixCache?: boolean;
+  /** Blocks from this index on are this request's alone (KvRequestView.firstPrivateBlock). */
+  readonly firstPrivateBlock?: number;
 }
 
 /** A KvRequestView over an explicit token array; appending tokens extends the hash chain. */
@@ -17,6 +19,7 @@ export class FakeRequest implements KvRequestView {
   numComputedTokens = 0;
   numPreemptions = 0;
   readonly skipReadingPrefixCache: boolean;
+  readonly firstPrivateBlock: number;
   readonly tokens: number[];
   readonly blockHashes: number[] = [];
   private readonly salt: number;
@@ -30,6 +33,7 @@ export class FakeRequest implements KvRequestView {
     this.tokens = [...tokens];
     this.salt = options.salt ?? 0;
     this.skipReadingPrefixCache = options.skipReadingPrefixCache ?? false;
+    this.firstPrivateBlock = options.firstPrivateBlock ?? Infinity;
     this.extendHashes();
   }
 

@@ -229,3 +229,43 @@ describe('conservation under random workloads', () => {
     );
   });
 });
+
+describe('private blocks (KvRequestView.firstPrivateBlock)', () => {
+  // B = 4, 10 blocks. A request of 14 tokens has 3 full blocks; blocks from index 1 on are its own.
+  const setUp = () => {
+    const m = new KvCacheManager({ numGpuBlocks: 10, blockSize: 4, maxModelLen: 100, enablePrefixCaching: true });
+    const req = new FakeRequest(0, range(100, 114), 4, { firstPrivateBlock: 1 });
+    expect(m.allocateSlots(req, 14)).toEqual([1, 2, 3, 4]);
+    req.numComputedTokens = 14;
+    return { m, req };
+  };
+
+  it('count as cached at once, as vLLM counts them, but only the shared ones enter the prefix cache', () => {
+    const { m } = setUp();
+    expect(m.numCachedBlocks(0)).toBe(3);
+    expect(m.numCachedHashes).toBe(1); // block 0 only
+    expect([1, 2, 3].map((id) => m.blockHash(id) !== null)).toEqual([true, false, false]);
+    m.checkInvariants();
+  });
+
+  it('enter the prefix cache when the request is preempted, so that it hits them when resumed', () => {
+    const { m, req } = setUp();
+    m.freePreempted(req);
+    expect(m.numCachedHashes).toBe(3);
+    req.numComputedTokens = 0;
+    // floor((14 - 1) / 4) = 3 blocks may hit: all three, in table order.
+    expect(m.getComputedBlocks(req)).toEqual({ blocks: [1, 2, 3], numHitTokens: 12 });
+    m.checkInvariants();
+  });
+
+  it('never enter it when the request finishes: nobody else can look them up', () => {
+    const { m, req } = setUp();
+    m.free(req);
+    expect(m.numCachedHashes).toBe(1);
+    expect(m.numFreeBlocks).toBe(9);
+    // Another request sharing the first block still hits it.
+    const other = new FakeRequest(1, [...range(100, 104), ...range(500, 510)], 4);
+    expect(m.getComputedBlocks(other)).toEqual({ blocks: [1], numHitTokens: 4 });
+    m.checkInvariants();
+  });
+});

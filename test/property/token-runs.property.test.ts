@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectSameRun, simulateRecorded } from '../helpers/same-run.js';
-import { validScenario } from '../helpers/random-scenario.js';
+import { kvStarvedScenario, validScenario } from '../helpers/random-scenario.js';
 
 /** Token runs on give the records of every block hashed from its spelled-out tokens. */
 const expectSameRunBothWays = (scenario: object) => expectSameRun(scenario, { tokenRuns: false }, { tokenRuns: true });
@@ -54,7 +54,7 @@ const sessionScenario = fc
 
 describe('token runs', () => {
   it('leave every record of a run unchanged', async () => {
-    await fc.assert(fc.asyncProperty(fc.oneof(validScenario, sessionScenario), expectSameRunBothWays), { seed: 20261123, numRuns: 150 });
+    await fc.assert(fc.asyncProperty(fc.oneof(validScenario, sessionScenario, kvStarvedScenario), expectSameRunBothWays), { seed: 20261123, numRuns: 200 });
   });
 
   it('see the prefix hits of sessions that quote their answers', async () => {

@@ -104,3 +104,24 @@ describe('request block hashes', () => {
     expect(r.lastToken).toBe(syntheticToken(KEY, 6));
   });
 });
+
+describe('request private blocks', () => {
+  const make = (prompt: TokenContent, privateKey?: number) =>
+    new SimRequest(
+      { index: 0, requestId: 'p', prompt, outputKey: KEY, ...(privateKey === undefined ? {} : { privateKey }), maxTokens: 10, arrivalTimeNs: 0, eosTokenId: EOS },
+      16,
+      true,
+    );
+
+  it('start at the block holding the first token of the private content', () => {
+    // A shared prefix of 20 tokens, then the request's own content: block 1 (16..31) holds its first token.
+    expect(make(TokenContent.concat([TokenContent.run(KEY + 1, 0, 20), TokenContent.run(KEY, 20, 30)]), KEY).firstPrivateBlock).toBe(1);
+    expect(make(TokenContent.run(KEY, 0, 30), KEY).firstPrivateBlock).toBe(0);
+    // Explicit tokens: the outputs are the first private tokens (position 40, block 2).
+    expect(make(TokenContent.tokens(Array.from({ length: 40 }, (_, i) => 1000 + i)), KEY).firstPrivateBlock).toBe(2);
+  });
+
+  it('do not exist without a private key', () => {
+    expect(make(TokenContent.run(KEY, 0, 30)).firstPrivateBlock).toBe(Infinity);
+  });
+});

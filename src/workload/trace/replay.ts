@@ -98,6 +98,7 @@ export function* replayRequests(reader: TraceReader, o: ReplayOptions, seed: num
       endpoint: row.endpoint ?? o.api.endpoint,
       stream: row.stream ?? o.api.stream,
       contentKey: key,
+      privateContent: true,
     };
   }
 }
