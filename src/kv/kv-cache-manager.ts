@@ -498,13 +498,11 @@ export class KvCacheManager {
   private registerFullBlocks(req: KvRequestView, table: RequestTable, numTokens: number): void {
     const numFull = Math.floor(numTokens / this.blockSize);
     if (numFull <= table.numCached) return;
-    if (req.blockHashes.length < numFull) {
-      throw new Error(
-        `internal: request ${req.index} has ${req.blockHashes.length} block hashes but ${numFull} full blocks`,
-      );
-    }
     const shared = Math.max(table.numRegistered, Math.min(numFull, req.firstPrivateBlock));
     if (shared > table.numRegistered) {
+      if (req.blockHashes.length < shared) {
+        throw new Error(`internal: request ${req.index} has ${req.blockHashes.length} block hashes but ${shared} blocks to register`);
+      }
       this.pool.cacheFullBlocks(table.blocks, req.blockHashes, table.numRegistered, shared);
       table.numRegistered = shared;
     }

@@ -10,7 +10,9 @@ export interface KvRequestView {
   readonly numTokens: number;
   /**
    * Hash of each FULL block of prompt+outputs, chained from NONE_HASH (spec B.2); the request
-   * extends it whenever appended tokens complete a block.
+   * extends it whenever appended tokens complete a block. Private blocks (firstPrivateBlock on)
+   * are hashed only once the request has been preempted: before that nothing needs their hashes,
+   * since no lookup can hit them and none of them is registered.
    */
   readonly blockHashes: readonly number[];
   /**

@@ -92,6 +92,8 @@ export class SimRequest implements KvRequestView {
   /** Hashes of the full blocks of prompt + outputs, chained (spec B.2). Empty without caching. */
   readonly blockHashes: number[] = [];
   readonly firstPrivateBlock: number;
+  /** Whether the private blocks are hashed too (hashPrivateBlocks). */
+  private hashesPrivate = false;
   /** The prompt is shared with the workload's RequestSpec, never copied. */
   private readonly prompt: TokenContent;
   /**
@@ -214,12 +216,22 @@ export class SimRequest implements KvRequestView {
     stored[this.numStoredOutputs++] = token;
   }
 
-  /** Hashes every newly completed full block (vLLM's request block hasher). */
+  /**
+   * From now on hash the private blocks too (KvRequestView.blockHashes): the request is being
+   * preempted, and its blocks go into the prefix cache for it to find when it is resumed.
+   */
+  hashPrivateBlocks(): void {
+    this.hashesPrivate = true;
+    this.extendBlockHashes();
+  }
+
+  /** Hashes every newly completed full block (vLLM's request block hasher), up to the private ones. */
   private extendBlockHashes(): void {
     const size = this.blockSize;
     if (size === 0) return;
     const hashes = this.blockHashes;
-    while ((hashes.length + 1) * size <= this.numTokens) {
+    const limit = this.hashesPrivate ? Infinity : this.firstPrivateBlock;
+    while (hashes.length < limit && (hashes.length + 1) * size <= this.numTokens) {
       const start = hashes.length * size;
       const parent = hashes.length === 0 ? NONE_HASH : hashes[hashes.length - 1]!;
       hashes.push(this.hashOfBlock(parent, start, start + size));

@@ -161,6 +161,7 @@ export class Scheduler {
    */
   private preempt(request: SimRequest, step: number, nowNs: number): void {
     if (request.steadyFrom >= 0) throw new Error(`internal: ${request.requestId} preempted while steady`);
+    request.hashPrivateBlocks();
     this.kv.freePreempted(request);
     request.status = 'PREEMPTED';
     request.numComputedTokens = 0;

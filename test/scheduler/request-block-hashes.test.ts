@@ -125,3 +125,22 @@ describe('request private blocks', () => {
     expect(make(TokenContent.run(KEY, 0, 30)).firstPrivateBlock).toBe(Infinity);
   });
 });
+
+describe('request private block hashes', () => {
+  it('are computed only once the request is preempted, and then equal the eager ones', () => {
+    const prompt = TokenContent.concat([TokenContent.run(KEY + 1, 0, 20), TokenContent.run(KEY, 20, 30)]);
+    const init = { index: 0, requestId: 'h', prompt, outputKey: KEY, maxTokens: 40, arrivalTimeNs: 0, eosTokenId: EOS };
+    const lazy = new SimRequest({ ...init, privateKey: KEY }, 16, true);
+    const eager = new SimRequest(init, 16, true);
+    lazy.appendOutputRun(20);
+    eager.appendOutputRun(20);
+    expect(lazy.firstPrivateBlock).toBe(1);
+    expect(lazy.blockHashes).toEqual(eager.blockHashes.slice(0, 1)); // the shared block only
+    lazy.hashPrivateBlocks();
+    expect(lazy.blockHashes).toEqual(eager.blockHashes);
+    expect(eager.blockHashes).toHaveLength(4); // 70 tokens
+    lazy.appendOutputRun(10);
+    eager.appendOutputRun(10);
+    expect(lazy.blockHashes).toEqual(eager.blockHashes); // and as blocks fill from then on
+  });
+});
