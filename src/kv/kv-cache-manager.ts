@@ -326,10 +326,7 @@ export class KvCacheManager {
    */
   freePreempted(req: KvRequestView): void {
     const table = this.tables.get(req.index);
-    if (table !== undefined && table.numRegistered < table.numCached) {
-      this.pool.cacheFullBlocks(table.blocks, req.blockHashes, table.numRegistered, table.numCached);
-      table.numRegistered = table.numCached;
-    }
+    if (table !== undefined) this.registerUpTo(req, table, table.numCached);
     this.freeIndex(req.index);
   }
 
@@ -498,14 +495,17 @@ export class KvCacheManager {
   private registerFullBlocks(req: KvRequestView, table: RequestTable, numTokens: number): void {
     const numFull = Math.floor(numTokens / this.blockSize);
     if (numFull <= table.numCached) return;
-    const shared = Math.max(table.numRegistered, Math.min(numFull, req.firstPrivateBlock));
-    if (shared > table.numRegistered) {
-      if (req.blockHashes.length < shared) {
-        throw new Error(`internal: request ${req.index} has ${req.blockHashes.length} block hashes but ${shared} blocks to register`);
-      }
-      this.pool.cacheFullBlocks(table.blocks, req.blockHashes, table.numRegistered, shared);
-      table.numRegistered = shared;
-    }
+    this.registerUpTo(req, table, Math.min(numFull, req.firstPrivateBlock));
     table.numCached = numFull;
+  }
+
+  /** Put the request's blocks before `numBlocks` into the pool's prefix cache, if not there yet. */
+  private registerUpTo(req: KvRequestView, table: RequestTable, numBlocks: number): void {
+    if (numBlocks <= table.numRegistered) return;
+    if (req.blockHashes.length < numBlocks) {
+      throw new Error(`internal: request ${req.index} has ${req.blockHashes.length} block hashes but ${numBlocks} blocks to register`);
+    }
+    this.pool.cacheFullBlocks(table.blocks, req.blockHashes, table.numRegistered, numBlocks);
+    table.numRegistered = numBlocks;
   }
 }

@@ -17,7 +17,7 @@ export interface KvRequestView {
   readonly blockHashes: readonly number[];
   /**
    * The first of the request's full blocks that no other request can ever look up (its content, or
-   * a parent's, is the request's alone: SimRequestInit.privateKey); Infinity when none is known.
+   * a parent's, is the request's alone: SimRequestInit.outputKeyIsPrivate); Infinity when none is known.
    * The KV cache manager registers such blocks in the prefix cache only when the request itself may
    * look them up again: when it is preempted (KvCacheManager.freePreempted).
    */

@@ -34,12 +34,12 @@ export interface SimRequestInit {
    */
   readonly outputKey?: number;
   /**
-   * A content key whose tokens appear in no other request (RequestSpec.privateContent), usually
-   * the output key. Every block from the first one holding a token of it hashes to a value no other
-   * request can produce (the block's own tokens, or a parent's, are this request's alone), so only
-   * this request can ever look it up (KvRequestView.firstPrivateBlock).
+   * The output key's tokens appear in no other request (RequestSpec.privateContent). Every block
+   * from the first one holding a token of that content hashes to a value no other request can
+   * produce (the block's own tokens, or a parent's, are this request's alone), so only this request
+   * can ever look it up (KvRequestView.firstPrivateBlock).
    */
-  readonly privateKey?: number;
+  readonly outputKeyIsPrivate?: boolean;
   readonly maxTokens: number;
   readonly arrivalTimeNs: number;
   readonly priority?: number;
@@ -125,7 +125,7 @@ export class SimRequest implements KvRequestView {
     this.blockSize = hashBlocks ? blockSize : 0;
     this.prompt = init.prompt;
     this.outputKey = init.outputKey === undefined ? -1 : init.outputKey >>> 0;
-    this.firstPrivateBlock = this.blockSize === 0 ? Infinity : Math.floor(this.firstPrivateToken(init.privateKey) / this.blockSize);
+    this.firstPrivateBlock = this.blockSize === 0 ? Infinity : Math.floor(this.firstPrivateToken(init.outputKeyIsPrivate === true) / this.blockSize);
     this.extendBlockHashes();
   }
 
@@ -188,14 +188,13 @@ export class SimRequest implements KvRequestView {
   }
 
   /**
-   * The position of the first token of content `privateKey`: in a prompt run, else the first output
-   * when the outputs are that content's run; Infinity when unknown.
+   * The position of the first token of the output key's content when it is private: in a prompt
+   * run, else the first output; Infinity when the content is not private.
    */
-  private firstPrivateToken(privateKey: number | undefined): number {
-    if (privateKey === undefined) return Infinity;
-    const inPrompt = this.prompt.firstPositionOfKey(privateKey);
-    if (inPrompt >= 0) return inPrompt;
-    return this.outputKey === privateKey >>> 0 ? this.numPromptTokens : Infinity;
+  private firstPrivateToken(outputKeyIsPrivate: boolean): number {
+    if (!outputKeyIsPrivate || this.outputKey < 0) return Infinity;
+    const inPrompt = this.prompt.firstPositionOfKey(this.outputKey);
+    return inPrompt >= 0 ? inPrompt : this.numPromptTokens;
   }
 
   /** The token at `position` of prompt + outputs. */

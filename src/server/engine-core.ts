@@ -12,12 +12,13 @@ import type { EventCalendar } from '../engine/calendar.js';
 import type { RandomStream, RandomStreams } from '../engine/random.js';
 import type { MetricsCollector } from '../report/metrics.js';
 import { AsyncScheduler } from '../scheduler/async-scheduler.js';
-import type { SimRequest } from '../scheduler/request.js';
+import type { SimRequest, SimRequestInit } from '../scheduler/request.js';
 import { Scheduler, type SchedulerListener } from '../scheduler/scheduler.js';
 import type { SchedulerOutput, StepSampler } from '../scheduler/scheduler-output.js';
 import { createStepTimeModel, schedulerTimeNs, type StepTimeModel } from '../timing/step-time.js';
 import type { StepRecord, TraceRecorder } from '../trace/records.js';
 import { TokenContent } from '../tokens/token-content.js';
+import type { RequestSpec } from '../workload/request-spec.js';
 import { EOS_TOKEN_ID } from '../workload/tokens.js';
 import { EngineRequest } from './engine-request.js';
 import { PRIORITY, type SimEvent } from './events.js';
@@ -234,11 +235,7 @@ export class EngineCore {
       {
         index: served.index,
         requestId: served.engineRequestId,
-        // The simulated model's outputs continue the request's content (modelOutputToken). Without
-        // token runs, the prompt is spelled out and the outputs are stored as sampled.
-        ...(this.tokenRuns
-          ? { prompt: spec.prompt, outputKey: spec.contentKey, ...(spec.privateContent === true ? { privateKey: spec.contentKey } : {}) }
-          : { prompt: TokenContent.tokens(spec.prompt.toArray()) }),
+        ...this.contentOf(spec),
         maxTokens: spec.maxTokens,
         arrivalTimeNs: spec.arrivalNs,
         priority: spec.priority,
@@ -253,6 +250,16 @@ export class EngineCore {
     served.engineAddNs = nowNs;
     if (served.traced) this.trace!.startCoreSpan(served.index, nowNs);
     this.scheduler.addRequest(sim, nowNs);
+  }
+
+  /**
+   * The request's tokens as the engine request keeps them. The simulated model's outputs continue
+   * the request's content (modelOutputToken). Without token runs the prompt is spelled out, the
+   * outputs are stored as sampled, and no content is private (EngineOptions.tokenRuns).
+   */
+  private contentOf(spec: RequestSpec): Pick<SimRequestInit, 'prompt' | 'outputKey' | 'outputKeyIsPrivate'> {
+    if (!this.tokenRuns) return { prompt: TokenContent.tokens(spec.prompt.toArray()) };
+    return { prompt: spec.prompt, outputKey: spec.contentKey, outputKeyIsPrivate: spec.privateContent === true };
   }
 
   /** Admissions are the tail of the scheduled list; remember when each was first scheduled. */

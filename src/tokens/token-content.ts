@@ -75,15 +75,10 @@ export class TokenContent {
     return segment.ids === null ? syntheticToken(segment.key, segment.keyStart + at) : segment.ids[at]!;
   }
 
-  /** Tokens [start, end) written into `out` from `outOffset` on. */
-  copyInto(start: number, end: number, out: Int32Array, outOffset: number): void {
-    for (let p = start; p < end; p++) out[outOffset + p - start] = this.tokenAt(p);
-  }
-
   /** Every token id, spelled out (allocates; for tests, debugging and rare paths). */
   toArray(): Int32Array {
     const out = new Int32Array(this.length);
-    this.copyInto(0, this.length, out, 0);
+    for (let p = 0; p < this.length; p++) out[p] = this.tokenAt(p);
     return out;
   }
 

@@ -106,19 +106,19 @@ describe('request block hashes', () => {
 });
 
 describe('request private blocks', () => {
-  const make = (prompt: TokenContent, privateKey?: number) =>
+  const make = (prompt: TokenContent, outputKeyIsPrivate = false) =>
     new SimRequest(
-      { index: 0, requestId: 'p', prompt, outputKey: KEY, ...(privateKey === undefined ? {} : { privateKey }), maxTokens: 10, arrivalTimeNs: 0, eosTokenId: EOS },
+      { index: 0, requestId: 'p', prompt, outputKey: KEY, outputKeyIsPrivate, maxTokens: 10, arrivalTimeNs: 0, eosTokenId: EOS },
       16,
       true,
     );
 
   it('start at the block holding the first token of the private content', () => {
     // A shared prefix of 20 tokens, then the request's own content: block 1 (16..31) holds its first token.
-    expect(make(TokenContent.concat([TokenContent.run(KEY + 1, 0, 20), TokenContent.run(KEY, 20, 30)]), KEY).firstPrivateBlock).toBe(1);
-    expect(make(TokenContent.run(KEY, 0, 30), KEY).firstPrivateBlock).toBe(0);
+    expect(make(TokenContent.concat([TokenContent.run(KEY + 1, 0, 20), TokenContent.run(KEY, 20, 30)]), true).firstPrivateBlock).toBe(1);
+    expect(make(TokenContent.run(KEY, 0, 30), true).firstPrivateBlock).toBe(0);
     // Explicit tokens: the outputs are the first private tokens (position 40, block 2).
-    expect(make(TokenContent.tokens(Array.from({ length: 40 }, (_, i) => 1000 + i)), KEY).firstPrivateBlock).toBe(2);
+    expect(make(TokenContent.tokens(Array.from({ length: 40 }, (_, i) => 1000 + i)), true).firstPrivateBlock).toBe(2);
   });
 
   it('do not exist without a private key', () => {
@@ -130,7 +130,7 @@ describe('request private block hashes', () => {
   it('are computed only once the request is preempted, and then equal the eager ones', () => {
     const prompt = TokenContent.concat([TokenContent.run(KEY + 1, 0, 20), TokenContent.run(KEY, 20, 30)]);
     const init = { index: 0, requestId: 'h', prompt, outputKey: KEY, maxTokens: 40, arrivalTimeNs: 0, eosTokenId: EOS };
-    const lazy = new SimRequest({ ...init, privateKey: KEY }, 16, true);
+    const lazy = new SimRequest({ ...init, outputKeyIsPrivate: true }, 16, true);
     const eager = new SimRequest(init, 16, true);
     lazy.appendOutputRun(20);
     eager.appendOutputRun(20);
