@@ -1,6 +1,8 @@
 // A sparse log-linear histogram of non-negative integers (nanoseconds) with a relative error of at
 // most 1/2048: memory bounded by the spread of values, not their count. Used for inter-token
-// latencies, of which a long run has hundreds of millions. Values below 2048 are exact.
+// latencies, of which a long run has hundreds of millions. Values below 2048 are exact. The mean
+// and std come from exact integer sums, so they do not depend on the order values arrive in
+// (the simulator records a step's steady outputs as one count: frontend.ts).
 
 const EXACT_LIMIT = 2048;
 const SUB_BUCKETS = 1024;
@@ -29,6 +31,77 @@ function valueOf(bucket: number): number {
   return mantissa * scale + scale / 2;
 }
 
+/** Limb size of ExactSquares, and the bound below which integers are exact doubles. */
+const LIMB = 65536;
+const EXACT_BELOW = 2 ** 53;
+
+/**
+ * An exact sum of non-negative integers: a double while the sum stays below 2^53, folded into a
+ * BigInt when it would not, so nearly every addition is one floating-point add.
+ */
+class ExactSum {
+  private low = 0;
+  private high = 0n;
+
+  /** Add `x`, an integer in [0, 2^53). */
+  add(x: number): void {
+    const sum = this.low + x;
+    if (sum < EXACT_BELOW) {
+      this.low = sum; // two integers whose sum is below 2^53 add exactly
+    } else {
+      this.high += BigInt(this.low) + BigInt(x);
+      this.low = 0;
+    }
+  }
+
+  addBig(x: bigint): void {
+    this.high += x;
+  }
+
+  get value(): bigint {
+    return this.high + BigInt(this.low);
+  }
+
+  copyFrom(other: ExactSum): void {
+    this.low = other.low;
+    this.high = other.high;
+  }
+}
+
+/**
+ * The exact sum of squares of integers, each value v < 2^32 split as h * 2^16 + l so that
+ * v^2 * count = (h^2 * 2^32 + 2hl * 2^16 + l^2) * count has terms that are exact doubles for
+ * counts below 2^20; larger values or counts go through BigInt.
+ */
+class ExactSquares {
+  private readonly high = new ExactSum(); // units of 2^32
+  private readonly middle = new ExactSum(); // units of 2^16
+  private readonly low = new ExactSum();
+
+  add(value: number, count: number): void {
+    if (value < 0x100000000 && count < 0x100000) {
+      const l = value % LIMB;
+      const h = (value - l) / LIMB;
+      this.high.add(h * h * count);
+      this.middle.add(2 * h * l * count);
+      this.low.add(l * l * count);
+    } else {
+      const v = BigInt(value);
+      this.low.addBig(v * v * BigInt(count));
+    }
+  }
+
+  get value(): bigint {
+    return (this.high.value << 32n) + (this.middle.value << 16n) + this.low.value;
+  }
+
+  copyFrom(other: ExactSquares): void {
+    this.high.copyFrom(other.high);
+    this.middle.copyFrom(other.middle);
+    this.low.copyFrom(other.low);
+  }
+}
+
 export class LogHistogram {
   /**
    * Count per bucket, dense up to the highest bucket seen (grown by doubling): a lookup is an array
@@ -37,28 +110,27 @@ export class LogHistogram {
    */
   private counts = new Float64Array(0);
   private total = 0;
-  private sum = 0;
-  private sumSquares = 0;
+  private readonly sum = new ExactSum();
+  private readonly sumSquares = new ExactSquares();
 
+  /** Records `value`, rounded to an integer (negative values count as 0). */
   record(value: number): void {
     this.recordRun(value, 1);
   }
 
-  /**
-   * Records `value` `count` times. The sums are still accumulated one value at a time, so the mean
-   * and std are bit-for-bit those of `count` separate record() calls (floating-point addition is
-   * not associative once sums pass 2^53).
-   */
+  /** Records `value` `count` times: exactly the same as `count` record() calls, in O(1). */
   recordRun(value: number, count: number): void {
-    const bucket = bucketOf(Math.max(0, Math.round(value)));
+    const v = Math.max(0, Math.round(value));
+    if (!Number.isSafeInteger(v) || !Number.isSafeInteger(count) || count < 0) {
+      throw new Error(`internal: LogHistogram records safe integers, got ${value} x ${count}`);
+    }
+    const bucket = bucketOf(v);
     if (bucket >= this.counts.length) this.grow(bucket);
     this.counts[bucket]! += count;
     this.total += count;
-    const square = value * value;
-    for (let i = 0; i < count; i++) {
-      this.sum += value;
-      this.sumSquares += square;
-    }
+    if (v * count < 2 ** 53) this.sum.add(v * count);
+    else this.sum.addBig(BigInt(v) * BigInt(count));
+    this.sumSquares.add(v, count);
   }
 
   private grow(bucket: number): void {
@@ -83,19 +155,25 @@ export class LogHistogram {
     const copy = new LogHistogram();
     copy.counts = this.counts.slice();
     copy.total = this.total;
-    copy.sum = this.sum;
-    copy.sumSquares = this.sumSquares;
+    copy.sum.copyFrom(this.sum);
+    copy.sumSquares.copyFrom(this.sumSquares);
     return copy;
   }
 
   mean(): number {
-    return this.total === 0 ? Number.NaN : this.sum / this.total;
+    return this.total === 0 ? Number.NaN : Number(this.sum.value) / this.total;
   }
 
+  /**
+   * Population std from the exact sums: n^2 var = n * sum(v^2) - sum(v)^2 is computed exactly
+   * (no cancellation), then rounded once.
+   */
   std(): number {
     if (this.total === 0) return Number.NaN;
-    const m = this.mean();
-    return Math.sqrt(Math.max(0, this.sumSquares / this.total - m * m));
+    const n = BigInt(this.total);
+    const sum = this.sum.value;
+    const scaledVariance = n * this.sumSquares.value - sum * sum;
+    return Math.sqrt(Number(scaledVariance) / Number(n * n));
   }
 
   /** numpy-style linear percentile over the bucket representatives, p in [0, 100]. */

@@ -88,6 +88,11 @@ export class SimRequest implements KvRequestView {
    * while it is steady, or -1 when its fields are up to date.
    */
   steadyFrom = -1;
+  /**
+   * Never steady again (Scheduler.barSteady): its client went away, so its outputs must be listed
+   * one by one for the frontend to leave them out.
+   */
+  steadyBarred = false;
 
   /** Hashes of the full blocks of prompt + outputs, chained (spec B.2). Empty without caching. */
   readonly blockHashes: number[] = [];

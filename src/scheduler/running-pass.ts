@@ -44,7 +44,7 @@ export function scheduleRunning(
       const until = steady.until[i]!;
       if (until >= step) {
         // Steady (steady-decodes.ts): one decode token, in its place, without reading the request.
-        scheduled.pushSteady(running[i]!, steady.offset[i]! + step);
+        scheduled.pushSteady(steady.offset[i]! + step, steady.streamed[i]!);
         budget -= 1;
         i++;
         continue;
@@ -73,14 +73,20 @@ export function scheduleRunning(
     while (!allocated) {
       const victim = pickVictim(running, policy);
       if (policy === 'priority') {
-        host.removeRunningAt(running.indexOf(victim));
+        const victimAt = running.indexOf(victim);
+        // Already scheduled this step, listed or steady (a steady mark before `i` that is not one
+        // this step's schedule just set): return its tokens to the budget.
         const at = scheduled.indexOf(victim);
         if (at >= 0) {
-          // Already scheduled this step: return its tokens to the budget.
           budget += scheduled.tokensAt(at);
           scheduled.removeAt(at);
           i--;
+        } else if (steady !== undefined && victimAt < i && steady.until[victimAt]! >= step) {
+          budget += 1;
+          scheduled.removeSteady(steady.offset[victimAt]! + step, steady.streamed[victimAt]!);
+          i--;
         }
+        host.removeRunningAt(victimAt);
       } else {
         host.removeRunningAt(running.length - 1);
       }

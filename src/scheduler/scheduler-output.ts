@@ -43,7 +43,10 @@ export type BatchCounts = Omit<BatchSummaryRecord, 'tsStartNs' | 'tsEndNs' | 'du
 
 export interface SchedulerOutput {
   readonly step: number;
-  /** Scheduled requests in vLLM's num_scheduled_tokens order: running first, then admissions. */
+  /**
+   * Scheduled requests in vLLM's num_scheduled_tokens order, running first, then admissions;
+   * without the steady ones (`steady`).
+   */
   readonly scheduledRequests: readonly SimRequest[];
   readonly scheduledTokens: readonly number[];
   /**
@@ -52,11 +55,8 @@ export interface SchedulerOutput {
    * prefill chunk samples nothing.
    */
   readonly producesToken: readonly boolean[];
-  /**
-   * Per scheduled request: for a steady one (steady-decodes.ts), whose fields this step does not
-   * touch, its computed tokens before the step; -1 for the others. Undefined when none is steady.
-   */
-  readonly steadyContexts: readonly number[] | undefined;
+  /** The steady requests of the step (steady-decodes.ts): counted, not listed above. */
+  readonly steady: SteadyEntries;
   readonly totalScheduledTokens: number;
   readonly numNewRequests: number;
   readonly numResumedRequests: number;
@@ -74,11 +74,47 @@ export interface SchedulerOutput {
 }
 
 /**
+ * A step's steady requests (steady-decodes.ts): each scheduled for one decode token after a context
+ * the running pass knows, producing one output that stops nothing. Nothing downstream needs them
+ * one by one, so they are only counted: the batch counts and shape take the totals, the frontend
+ * the number of outputs (each one's inter-token gap is the time since the previous step's
+ * delivery), and each request's outputs are reported once per stretch
+ * (SteadyDecodeHooks.steadyOutputs).
+ */
+export class SteadyEntries {
+  count = 0;
+  /** Sum of their computed tokens before the step: their decode contexts. */
+  contextSum = 0;
+  /** How many of them have clients that stream their outputs. */
+  streamed = 0;
+  /**
+   * Requests of this batch that stopped being steady while it was in flight (async scheduling):
+   * they were brought up to date without this step's token, which update_from_output appends.
+   */
+  leftInFlight: SimRequest[] | undefined = undefined;
+  /** Of those, the ones finished (aborted) before the update: they get no token, no output. */
+  dropped = 0;
+
+  add(context: number, streamed: boolean, count: number): void {
+    this.count += count;
+    if (this.count < 0) throw new Error('internal: a steady entry taken back that was never counted');
+    this.contextSum += context;
+    if (streamed) this.streamed += count;
+  }
+
+  /** `request`, steady in this batch, stopped being steady before the batch's update. */
+  leave(request: SimRequest): void {
+    (this.leftInFlight ??= []).push(request);
+  }
+}
+
+/**
  * What update_from_output hands the frontend for one step (vLLM's EngineCoreOutputs): one entry
- * per request that got tokens or finished, as parallel arrays. A step of a large batch would
- * otherwise allocate one object per request per step, millions in a long run. The arrays are
- * sized once for the step's scheduled requests and filled up to `length`, instead of growing by
- * push: growing three arrays per step was a third of a run's allocation, hence of its GC (issue 9).
+ * per listed request that got tokens or finished, as parallel arrays, and the steady outputs
+ * counted (SteadyEntries). A step of a large batch would otherwise allocate one object per
+ * request per step, millions in a long run. The arrays are sized once for the step's listed
+ * requests and filled up to `length`, instead of growing by push: growing three arrays per step
+ * was a third of a run's allocation, hence of its GC (issue 9).
  */
 export class StepOutputs {
   /** Entries [0, length) are the outputs; any slots after them are unused. */
@@ -88,8 +124,15 @@ export class StepOutputs {
   readonly finishStatus: (FinishStatus | undefined)[];
   private count = 0;
 
-  /** Room for `capacity` outputs, at most one per request scheduled in the step. */
-  constructor(readonly capacity: number) {
+  /**
+   * Room for `capacity` listed outputs, at most one per listed request of step `step`, whose
+   * steady outputs were `steady.count`, `steady.streamed` of them streamed.
+   */
+  constructor(
+    readonly capacity: number,
+    readonly step: number,
+    readonly steady: SteadyEntries,
+  ) {
     this.requests = new Array<SimRequest>(capacity);
     this.numNewTokens = new Array<number>(capacity).fill(0);
     this.finishStatus = new Array<FinishStatus | undefined>(capacity);
@@ -97,6 +140,11 @@ export class StepOutputs {
 
   get length(): number {
     return this.count;
+  }
+
+  /** Nothing for the frontend: no listed output and no steady one. */
+  get isEmpty(): boolean {
+    return this.count === 0 && this.steady.count === this.steady.dropped;
   }
 
   push(request: SimRequest, numNewTokens: number, finishStatus: FinishStatus | undefined): void {

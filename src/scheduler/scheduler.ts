@@ -9,8 +9,8 @@ import { journeyRecord } from './journey.js';
 import { isFinished, type RequestStatus, type SimRequest } from './request.js';
 import { FcfsQueue, PriorityQueue, type RequestQueue } from './request-queue.js';
 import { scheduleRunning, type RunningPassHost } from './running-pass.js';
-import { ScheduledList } from './scheduled-list.js';
-import { addToShape, emptyBatchShape, requestSnapshots } from './step-records.js';
+import { ScheduledList, type ScheduledEntries } from './scheduled-list.js';
+import { addDecodesToShape, addToShape, emptyBatchShape, requestSnapshots } from './step-records.js';
 import {
   FINISH_STATUS,
   type BatchShape,
@@ -19,7 +19,7 @@ import {
   type StepSampler,
   StepOutputs,
 } from './scheduler-output.js';
-import { SteadyDecodes } from './steady-decodes.js';
+import { SteadyDecodes, type SteadyDecodeHooks } from './steady-decodes.js';
 import { checkStop } from './stop.js';
 
 export interface SchedulerListener {
@@ -83,13 +83,14 @@ export class Scheduler {
 
   /**
    * Turn on the steady-decode fast path (steady-decodes.ts), before the first step. The token source
-   * update_from_output will be given must sample EOS at output count `plannedEosCount` (-1: never
-   * before the length cap) and otherwise continue each request's output run (SimRequestInit's
-   * outputKey): the simulated model's tokens.
+   * update_from_output will be given must sample EOS at output count `hooks.plannedEosCount` (-1:
+   * never before the length cap) and otherwise continue each request's output run
+   * (SimRequestInit's outputKey): the simulated model's tokens. Whoever receives the outputs must
+   * take the steady ones as counted (SteadyEntries) and reported by `hooks.steadyOutputs`.
    */
-  enableSteadyDecodes(plannedEosCount: (request: SimRequest) => number): void {
+  enableSteadyDecodes(hooks: SteadyDecodeHooks): void {
     if (this.stepCounter !== 0) throw new Error('internal: steady decodes are turned on before the first step');
-    this.steady = new SteadyDecodes(plannedEosCount, this.config.maxModelLen, this.outputsInFlight, this.running.length);
+    this.steady = new SteadyDecodes(hooks, this.config.maxModelLen, this.outputsInFlight, this.running.length);
     this.runningPass = this.runningPassHost();
   }
 
@@ -148,9 +149,9 @@ export class Scheduler {
     if (budget < 0 || this.running.length > this.config.maxNumSeqs) {
       throw new Error(`internal: step ${step} broke the token budget or max_num_seqs`);
     }
-    const { requests: scheduledRequests, tokens: scheduledTokens, steadyContexts } = scheduled.finish();
-    const output = this.buildOutput(step, scheduledRequests, scheduledTokens, steadyContexts, preempted, total, numNew, numResumed, sampledSummary, rich);
-    this.steady?.built(step, scheduledRequests, steadyContexts);
+    const entries = scheduled.finish();
+    const output = this.buildOutput(step, entries, preempted, total, numNew, numResumed, sampledSummary, rich);
+    this.steady?.built(step, entries.steady);
     return output;
   }
 
@@ -218,9 +219,7 @@ export class Scheduler {
    */
   private buildOutput(
     step: number,
-    scheduledRequests: SimRequest[],
-    scheduledTokens: number[],
-    steadyContexts: number[] | undefined,
+    entries: ScheduledEntries,
     preempted: SimRequest[],
     total: number,
     numNewRequests: number,
@@ -228,7 +227,8 @@ export class Scheduler {
     sampledSummary: boolean,
     rich: boolean,
   ): SchedulerOutput {
-    if (rich && steadyContexts !== undefined) throw new Error(`internal: step ${step} is sampled with steady requests in it`);
+    const { requests: scheduledRequests, tokens: scheduledTokens, steady } = entries;
+    if (rich && steady.count > 0) throw new Error(`internal: step ${step} is sampled with steady requests in it`);
     // Snapshots describe the running requests before this step's advance (spec C.5).
     const snapshots = rich ? requestSnapshots(step, this.running, scheduledRequests, scheduledTokens, this.kv) : undefined;
     const outputsInFlight = this.outputsInFlight;
@@ -239,15 +239,6 @@ export class Scheduler {
     const producesToken = new Array<boolean>(scheduledRequests.length);
     const shape = emptyBatchShape();
     for (let k = 0; k < scheduledRequests.length; k++) {
-      if (steadyContexts !== undefined && steadyContexts[k]! >= 0) {
-        // A steady request: one decode token after the context the running pass noted; its own
-        // fields are left behind (steady-decodes.ts).
-        numDecodeReqs++;
-        decodeTokens++;
-        producesToken[k] = true;
-        addToShape(shape, steadyContexts[k]!, 1, steadyContexts[k]! + 1);
-        continue;
-      }
       const request = scheduledRequests[k]!;
       const n = scheduledTokens[k]!;
       const computedBefore = request.numComputedTokens;
@@ -274,6 +265,11 @@ export class Scheduler {
       }
       if (outputsInFlight && samples) request.numOutputPlaceholders++;
     }
+    // The steady requests: one decode token each, after the contexts the running pass noted;
+    // their own fields are left behind (steady-decodes.ts).
+    numDecodeReqs += steady.count;
+    decodeTokens += steady.count;
+    addDecodesToShape(shape, steady.count, steady.contextSum);
     const numFinished = this.finishedReqIds.length;
     this.finishedReqIds = [];
     const batch = {
@@ -296,7 +292,7 @@ export class Scheduler {
       scheduledRequests,
       scheduledTokens,
       producesToken,
-      steadyContexts,
+      steady,
       totalScheduledTokens: total,
       numNewRequests,
       numResumedRequests,
@@ -318,19 +314,21 @@ export class Scheduler {
    * after this batch was scheduled (async) still gets its token: the batch did run for it.
    */
   updateFromOutput(output: SchedulerOutput, tokens: TokenSource, nowNs: number): StepOutputs {
-    const { scheduledRequests, producesToken, steadyContexts } = output;
-    this.steady?.updated(output.step, scheduledRequests);
-    const outputs = new StepOutputs(scheduledRequests.length);
-    let stoppedRunning = false;
+    const { scheduledRequests, producesToken, steady } = output;
+    this.steady?.updated(output.step);
     const maxModelLen = this.config.maxModelLen;
+    // Steady requests got their one token each and go on; their fields catch up later. Those
+    // that stopped being steady while this batch was in flight get theirs now.
+    if (steady.leftInFlight !== undefined) {
+      for (const request of steady.leftInFlight) {
+        if (isFinished(request.status)) steady.dropped++;
+        else this.appendSteadyToken(request, tokens);
+      }
+    }
+    const outputs = new StepOutputs(scheduledRequests.length, output.step, steady);
+    let stoppedRunning = false;
     for (let k = 0; k < scheduledRequests.length; k++) {
       const request = scheduledRequests[k]!;
-      if (steadyContexts !== undefined && steadyContexts[k]! >= 0) {
-        // A steady request got its one token and goes on; its fields catch up later. (One that
-        // stopped being steady since had this entry turned into an ordinary one.)
-        outputs.push(request, 1, undefined);
-        continue;
-      }
       // A request leaves `requests` exactly when it finishes, so the status alone says whether it
       // is still known (no Map probe per request per step).
       if (!producesToken[k] || isFinished(request.status)) continue;
@@ -374,6 +372,22 @@ export class Scheduler {
   }
 
   /**
+   * update_from_output for a request that was steady in the batch and stopped being steady while
+   * the batch was in flight: its one token, which stops nothing (steadyStepsAfter). A preempted
+   * one still gets its token, as any other (an aborted one gets nothing).
+   */
+  private appendSteadyToken(request: SimRequest, tokens: TokenSource): void {
+    const sampled = tokens(request);
+    if (typeof sampled !== 'number') throw new Error(`internal: steady request ${request.requestId} sampled several tokens`);
+    const wasRunning = request.status === 'RUNNING';
+    request.appendOutputToken(sampled);
+    if (checkStop(request, this.config.maxModelLen) !== undefined) {
+      throw new Error(`internal: steady request ${request.requestId} stopped in a steady step`);
+    }
+    this.onOutputTokens(request, 1, wasRunning);
+  }
+
+  /**
    * vLLM's _update_request_with_output hook, after `numAppended` tokens were appended (and before
    * a stopped request is freed). Nothing to do in sync mode; AsyncScheduler settles placeholders.
    */
@@ -392,6 +406,18 @@ export class Scheduler {
     }
     running.length = kept;
     marks?.truncate(kept);
+  }
+
+  /**
+   * Take `request` out of its steady stretch, if it is in one, and keep it out for good: its client
+   * went away, and the frontend must see its outputs one by one to leave them out.
+   */
+  barSteady(request: SimRequest): void {
+    request.steadyBarred = true;
+    if (request.steadyFrom < 0) return;
+    const position = this.running.indexOf(request);
+    if (position < 0) throw new Error(`internal: steady request ${request.requestId} is not running`);
+    this.steady!.leave(this.running, position, position + 1);
   }
 
   /**
@@ -456,3 +482,4 @@ export class Scheduler {
 }
 
 export type { BatchShape };
+

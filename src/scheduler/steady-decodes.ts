@@ -2,37 +2,40 @@
 //
 // Most running requests, in most steps, are *steady*: scheduled with exactly one token, they make
 // no KV call that changes anything (their slot fits in a block they hold, and no block of theirs
-// fills), sample the model's next token and do not stop. The scheduler still had to read and write
-// each of them in three passes of every step (the running pass, the output build and
-// update_from_output): with the frontend's pass, about 40 % of a busy run's time. Skipping them
-// measured about 15 % less CPU on the BLIS anchor workload (docs/decode-fast-forward.md).
+// fills), sample the model's next token and do not stop. Reading and writing each of them in every
+// step (the running pass, the output build, update_from_output and the frontend) was most of a
+// busy run's time (docs/decode-fast-forward.md).
 //
 // How long a request stays steady is known when it is scheduled: until its next block boundary or
 // newly full block (the KV cache manager's quiet-until bound), its planned EOS or length cap, or
 // max_model_len. So the running pass marks such a request steady for those steps, in arrays that
-// run parallel to the running list (`SteadyMarks`), and in those steps the three passes deal with it
-// without touching it:
+// run parallel to the running list (`SteadyMarks`), and in those steps nothing touches it:
 //   - the running pass gives it its one token from the budget, in its place in the running order,
-//     exactly as vLLM's loop would (so the budget and every later request see the same numbers);
-//   - the output build counts it as a decode of known context (offset + step);
-//   - update_from_output lists it as having received one token.
+//     exactly as vLLM's loop would (so the budget and every later request see the same numbers),
+//     and counts it instead of listing it (SteadyEntries: a count and the sum of the contexts);
+//   - the output build adds the count to the batch's decodes and the contexts to its shape;
+//   - update_from_output has nothing to do for it, and hands the frontend the count;
+//   - the frontend records the count's inter-token gaps (all the time since the previous step's
+//     delivery) and credits the outputs to the request's client when the stretch ends.
 // Its own fields (computed tokens, output tokens, block hashes) fall behind meanwhile and are
 // brought up to date ("materialized") by replaying the skipped steps, in order, whenever anything
 // needs them: when its steady stretch ends, when it is preempted or aborted, when the budget runs
-// out before its place in the list, and before a step whose REQUEST_SNAPSHOTs are sampled. Replaying
-// a request's steps in one go is the same computation as doing them one step at a time: its steps
-// read and write only its own fields (the tokens come from its own content), and a steady step makes
-// no KV call at all.
+// out before its place in the list, before a step whose REQUEST_SNAPSHOTs are sampled, and when
+// its client goes away (it is then never steady again, so that its outputs are listed for the
+// frontend to leave out). Replaying a request's steps in one go is the same computation as doing
+// them one step at a time: its steps read and write only its own fields (the tokens come from its
+// own content), and a steady step makes no KV call at all.
 //
 // Under async scheduling a batch's outputs are processed after the next batch is scheduled, so a
-// request that stops being steady may still have steady entries in a batch in flight: bringing it
-// up to date applies the scheduling of every batch built so far and the outputs of every batch
-// processed so far, and turns its entries in the batches still in flight into ordinary ones, which
-// update_from_output then processes in full. Only runs on the simulated model's own tokens take this
+// request that stops being steady may still be counted in a batch in flight: bringing it up to
+// date applies the scheduling of every batch built so far and the outputs of every batch processed
+// so far, and names it in each batch still in flight (SteadyEntries.leftInFlight), whose
+// update_from_output appends its token. Only runs on the simulated model's own tokens take this
 // path: tests that feed the scheduler chosen tokens need every step done in full. The model's token
 // in a steady step (never its planned EOS) continues the request's output run (SimRequestInit's
 // outputKey), so the outputs of many skipped steps are appended as one run.
 import type { SimRequest } from './request.js';
+import type { SteadyEntries } from './scheduler-output.js';
 import { checkStop } from './stop.js';
 
 /** What a steady stretch depends on beyond the request itself. */
@@ -81,38 +84,45 @@ export function steadyStepsAfter(request: SimRequest, limits: SteadyLimits): num
 
 /**
  * Per position of the running list: until which step the request there is steady (0: it is not),
- * and the offset that gives its computed tokens before a steady step (offset + step). Kept in
+ * the offset that gives its computed tokens before a steady step (offset + step), and whether its
+ * client streams its outputs (the frontend then records the gap before each of them). Kept in
  * arrays beside the list, not on the requests, so that a steady request is never read.
  */
 export class SteadyMarks {
   readonly until: number[] = [];
   readonly offset: number[] = [];
+  readonly streamed: boolean[] = [];
 
   push(): void {
     this.until.push(0);
     this.offset.push(0);
+    this.streamed.push(true);
   }
 
   removeAt(position: number): void {
     this.until.splice(position, 1);
     this.offset.splice(position, 1);
+    this.streamed.splice(position, 1);
   }
 
   /** The mark at `from` moves to `to` (the running list's compaction moves requests forward). */
   move(from: number, to: number): void {
     this.until[to] = this.until[from]!;
     this.offset[to] = this.offset[from]!;
+    this.streamed[to] = this.streamed[from]!;
   }
 
   /** Keep the first `length` marks. */
   truncate(length: number): void {
     this.until.length = length;
     this.offset.length = length;
+    this.streamed.length = length;
   }
 
-  mark(position: number, until: number, offset: number): void {
+  mark(position: number, until: number, offset: number, streamed: boolean): void {
     this.until[position] = until;
     this.offset[position] = offset;
+    this.streamed[position] = streamed;
   }
 
   clear(position: number): void {
@@ -124,10 +134,26 @@ export class SteadyMarks {
   }
 }
 
-/** A batch built but not yet updated: its requests and their steady contexts (ScheduledList). */
+/** What the steady decodes need from whoever runs the model and receives its outputs. */
+export interface SteadyDecodeHooks {
+  /**
+   * The output count at which the model samples EOS for `request` (-1: never before the length
+   * cap); its other tokens continue the request's output run (SimRequestInit's outputKey).
+   */
+  plannedEosCount(request: SimRequest): number;
+  /** Whether the request's client streams its outputs (a steady entry then carries a gap to record). */
+  streamed(request: SimRequest): boolean;
+  /**
+   * The request was steady in steps [fromStep, toStep], all built: each has an output for it,
+   * counted and not listed (SteadyEntries). Called once per stretch, when it ends.
+   */
+  steadyOutputs(request: SimRequest, fromStep: number, toStep: number): void;
+}
+
+/** A batch built but not yet updated: its step and its steady entries. */
 interface BatchInFlight {
-  readonly requests: readonly SimRequest[];
-  readonly steadyContexts: number[] | undefined;
+  readonly step: number;
+  readonly steady: SteadyEntries;
 }
 
 /**
@@ -143,12 +169,12 @@ export class SteadyDecodes {
   private readonly inFlight: BatchInFlight[] = [];
 
   /**
-   * `plannedEosCount` is the output count at which the model samples EOS (-1: never before the
-   * length cap); its other tokens continue each request's output run. `placeholders`: async
-   * scheduling, whose scheduled outputs are carried as placeholders until they arrive.
+   * `hooks` say what the model samples and who hears of steady outputs (SteadyDecodeHooks).
+   * `placeholders`: async scheduling, whose scheduled outputs are carried as placeholders until
+   * they arrive.
    */
   constructor(
-    private readonly plannedEosCount: (request: SimRequest) => number,
+    private readonly hooks: SteadyDecodeHooks,
     private readonly maxModelLen: number,
     private readonly placeholders: boolean,
     runningLength: number,
@@ -161,15 +187,15 @@ export class SteadyDecodes {
    * allocation is now quiet until `quietUntil` tokens: mark it steady for the steps after, if any.
    */
   join(position: number, request: SimRequest, n: number, step: number, quietUntil: number): void {
-    if (n !== 1) return;
+    if (n !== 1 || request.steadyBarred) return;
     const steps = steadyStepsAfter(request, {
       quietUntil,
       maxModelLen: this.maxModelLen,
-      plannedEosCount: this.plannedEosCount(request),
+      plannedEosCount: this.hooks.plannedEosCount(request),
     });
     if (steps === 0) return;
     // Before step + j it will have computed c + j tokens, c being its count before this step.
-    this.marks.mark(position, step + steps, request.numComputedTokens - step);
+    this.marks.mark(position, step + steps, request.numComputedTokens - step, this.hooks.streamed(request));
     request.steadyFrom = step + 1;
   }
 
@@ -186,9 +212,10 @@ export class SteadyDecodes {
    * Bring a steady request's fields up to date and end its steadiness: apply the scheduling of every
    * step built since it became steady (the output build's advance, and a placeholder under async
    * scheduling) and the outputs of every step updated since (the model's token appended, the
-   * placeholder settled), in step order; then turn its entries in the batches still in flight into
-   * ordinary ones, for update_from_output to process in full. A request that is not steady is left
-   * alone. Its mark is the caller's to clear or remove (leave, Scheduler.removeRunningAt).
+   * placeholder settled), in step order; its entries in the batches still in flight get their
+   * token from update_from_output (SteadyEntries.leftInFlight). Then report the stretch's
+   * outputs. A request that is not steady is left alone. Its mark is the caller's to clear or
+   * remove (leave, Scheduler.removeRunningAt).
    */
   materialize(request: SimRequest): void {
     const from = request.steadyFrom;
@@ -210,21 +237,20 @@ export class SteadyDecodes {
         throw new Error(`internal: steady request ${request.requestId} stopped by step ${this.lastUpdatedStep}`);
       }
     }
-    for (const batch of this.inFlight) {
-      const at = batch.steadyContexts === undefined ? -1 : batch.requests.indexOf(request);
-      if (at >= 0) batch.steadyContexts![at] = -1;
-    }
+    for (const batch of this.inFlight) if (batch.step >= from) batch.steady.leave(request);
+    // Every step it was steady in, built, has an output for it, counted and not listed.
+    if (built > 0) this.hooks.steadyOutputs(request, from, this.lastBuiltStep);
   }
 
   /** schedule() built `step`'s output (its batch is now in flight). */
-  built(step: number, requests: readonly SimRequest[], steadyContexts: number[] | undefined): void {
+  built(step: number, steady: SteadyEntries): void {
     this.lastBuiltStep = step;
-    this.inFlight.push({ requests, steadyContexts });
+    this.inFlight.push({ step, steady });
   }
 
   /** update_from_output took `step`'s output, which must be the oldest in flight. */
-  updated(step: number, requests: readonly SimRequest[]): void {
-    if (this.inFlight.shift()?.requests !== requests) {
+  updated(step: number): void {
+    if (this.inFlight.shift()?.step !== step) {
       throw new Error(`internal: update_from_output of step ${step} out of order`);
     }
     this.lastUpdatedStep = step;

@@ -53,3 +53,10 @@ export function addToShape(shape: MutableBatchShape, computedBefore: number, n: 
     shape.prefillAttentionTokens += computedBefore * n + (n * (n + 1)) / 2;
   }
 }
+
+/** Adds `count` decodes (one token after a computed context each) whose contexts sum to `contextSum`. */
+export function addDecodesToShape(shape: MutableBatchShape, count: number, contextSum: number): void {
+  shape.numRequests += count;
+  shape.decodeRequests += count;
+  shape.decodeContextTokens += contextSum;
+}

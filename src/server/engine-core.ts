@@ -20,7 +20,7 @@ import type { StepRecord, TraceRecorder } from '../trace/records.js';
 import { TokenContent } from '../tokens/token-content.js';
 import type { RequestSpec } from '../workload/request-spec.js';
 import { EOS_TOKEN_ID } from '../workload/tokens.js';
-import { EngineRequest } from './engine-request.js';
+import { EngineRequest, servedOf } from './engine-request.js';
 import { PRIORITY, type SimEvent } from './events.js';
 import type { Frontend } from './frontend.js';
 import type { SimulationConfig } from './scenario-config.js';
@@ -114,7 +114,12 @@ export class EngineCore {
     this.batchQueueSize = asyncScheduling ? 2 : 1;
     if (steadyDecodes) {
       // The scheduler's fast path for requests that only decode (scheduler/steady-decodes.ts).
-      this.scheduler.enableSteadyDecodes((request) => (request as EngineRequest).eosCount);
+      this.scheduler.enableSteadyDecodes({
+        plannedEosCount: (request) => (request as EngineRequest).eosCount,
+        streamed: (request) => servedOf(request).streaming,
+        steadyOutputs: (request, fromStep, toStep) => frontend.steadyOutputs(servedOf(request), fromStep, toStep),
+      });
+      frontend.takeSteadyOutputs((request) => this.scheduler.barSteady(request));
     }
     this.stepTime = createStepTimeModel(config.stepTime);
   }
@@ -197,7 +202,7 @@ export class EngineCore {
   stepEnd(output: SchedulerOutput, nowNs: number): void {
     this.drainInputs(nowNs, true);
     const outputs = this.scheduler.updateFromOutput(output, this.nextToken, nowNs);
-    if (outputs.length > 0) {
+    if (!outputs.isEmpty) {
       this.calendar.schedule(nowNs + this.frontend.outputDelay, PRIORITY.FRONTEND_OUTPUT, { kind: 'frontend-output', outputs });
     }
     if (this.checkInvariants) this.scheduler.checkInvariants();
@@ -247,6 +252,8 @@ export class EngineCore {
       served,
     );
     served.sim = sim;
+    // A client that already went away must see its outputs one by one (Frontend.clientAbort).
+    if (served.clientDone) sim.steadyBarred = true;
     served.engineAddNs = nowNs;
     if (served.traced) this.trace!.startCoreSpan(served.index, nowNs);
     this.scheduler.addRequest(sim, nowNs);

@@ -6,6 +6,7 @@ import type { RandomStream, RandomStreams } from '../engine/random.js';
 import { hex32 } from '../engine/hex.js';
 import { secondsToNs } from '../engine/time.js';
 import type { MetricsCollector } from '../report/metrics.js';
+import type { SimRequest } from '../scheduler/request.js';
 import type { StepOutputs } from '../scheduler/scheduler-output.js';
 import type { TraceRecorder } from '../trace/records.js';
 import type { RequestOutcome, RequestSpec } from '../workload/request-spec.js';
@@ -13,6 +14,13 @@ import { PRIORITY, type SimEvent } from './events.js';
 import type { SimulationConfig } from './scenario-config.js';
 import { servedOf } from './engine-request.js';
 import { ServedRequest } from './served-request.js';
+
+/** A request's steady outputs of steps [fromStep, toStep] (SteadyEntries). */
+interface SteadyStretch {
+  readonly served: ServedRequest;
+  readonly fromStep: number;
+  readonly toStep: number;
+}
 
 /** 8 hex digits of the ids stream. */
 function hexDraw(stream: RandomStream): string {
@@ -26,6 +34,15 @@ export class Frontend {
   private readonly journeySampling: RandomStream;
   private readonly inputDelayNs: number;
   private readonly outputDelayNs: number;
+  /** The last step whose outputs were delivered, and when. */
+  private deliveredStep = 0;
+  private lastDeliveryNs = -1;
+  /** Steady stretches reported by the engine whose last step is not delivered yet, in step order. */
+  private readonly stretches: SteadyStretch[] = [];
+  private stretchesHead = 0;
+  /** Steps whose steady outputs include one (each range) of a client that went away: rarely any. */
+  private readonly excludedOutputs: { readonly fromStep: number; readonly toStep: number }[] = [];
+  private barSteady: ((request: SimRequest) => void) | undefined;
 
   constructor(
     private readonly config: SimulationConfig,
@@ -94,6 +111,7 @@ export class Frontend {
   clientAbort(index: number, nowNs: number): void {
     const served = this.live.get(index);
     if (served === undefined || served.clientDone) return;
+    this.settleSteadyOfGoneClient(served);
     served.clientDone = true;
     this.metrics.aborted++;
     if (served.traced) {
@@ -107,15 +125,18 @@ export class Frontend {
   }
 
   /**
-   * Engine outputs of one step arrive at the client. Most requests of a step received their
-   * previous token in the same earlier step, so their inter-token gaps are equal: runs of equal
-   * gaps go to the histogram as one (gap, count) record, in order.
+   * Engine outputs of one step arrive at the client. The steady ones (SteadyEntries) are only
+   * counted: each one's inter-token gap is the time since the previous step's delivery, which had
+   * its request's previous output, and they are credited to their requests when their stretch
+   * ends (steadyOutputs). The histogram's sums do not depend on the order of values.
    */
   receive(outputs: StepOutputs, nowNs: number): void {
+    const step = outputs.step;
     const itl = this.metrics.itlNs;
+    this.creditStretchesEndingAt(step, nowNs);
+    const steadyGaps = outputs.steady.streamed - this.excludedOutputsAt(step);
+    if (steadyGaps > 0) itl.recordRun(nowNs - this.lastDeliveryNs, steadyGaps);
     const { requests, numNewTokens, finishStatus } = outputs;
-    let gap = -1;
-    let run = 0;
     for (let k = 0; k < outputs.length; k++) {
       // A request leaves `live` only once the client is done with it, so clientDone covers both.
       const served = servedOf(requests[k]!);
@@ -123,19 +144,91 @@ export class Frontend {
       const numTokens = numNewTokens[k]!;
       if (numTokens > 0) {
         const itlGap = this.receiveTokens(served, numTokens, nowNs);
-        if (itlGap >= 0) {
-          if (itlGap !== gap) {
-            if (run > 0) itl.recordRun(gap, run);
-            gap = itlGap;
-            run = 0;
-          }
-          run++;
-        }
+        if (itlGap >= 0) itl.record(itlGap);
       }
       const status = finishStatus[k];
       if (status === 'stopped' || status === 'length') this.complete(served, status, nowNs);
     }
-    if (run > 0) itl.recordRun(gap, run);
+    this.deliveredStep = step;
+    this.lastDeliveryNs = nowNs;
+  }
+
+  /**
+   * The engine's steady decodes report here (steadyOutputs); `barSteady` takes a request out of
+   * its steady stretch for good, for a client that goes away.
+   */
+  takeSteadyOutputs(barSteady: (request: SimRequest) => void): void {
+    this.barSteady = barSteady;
+  }
+
+  /**
+   * The engine reports that `served`'s request was steady in steps [fromStep, toStep]: one output
+   * each, counted and not listed. They are credited when step `toStep` is delivered, or now if it
+   * was.
+   */
+  steadyOutputs(served: ServedRequest, fromStep: number, toStep: number): void {
+    if (toStep > this.deliveredStep) {
+      this.stretches.push({ served, fromStep, toStep });
+    } else if (toStep === this.deliveredStep) {
+      this.creditSteady(served, toStep - fromStep + 1, this.lastDeliveryNs);
+    } else {
+      throw new Error(`internal: steady outputs up to step ${toStep} reported after step ${this.deliveredStep} was delivered`);
+    }
+  }
+
+  /**
+   * Credit the stretches whose last step is `step`, just delivered (reported in step order). A
+   * stretch of a client that went away may end in a step that had no output left to deliver.
+   */
+  private creditStretchesEndingAt(step: number, nowNs: number): void {
+    const stretches = this.stretches;
+    while (this.stretchesHead < stretches.length && stretches[this.stretchesHead]!.toStep <= step) {
+      const { served, fromStep, toStep } = stretches[this.stretchesHead++]!;
+      if (served.clientDone) continue;
+      if (toStep !== step) throw new Error(`internal: steady outputs up to step ${toStep} were not delivered`);
+      this.creditSteady(served, toStep - fromStep + 1, nowNs);
+    }
+    if (this.stretchesHead === stretches.length) {
+      stretches.length = 0;
+      this.stretchesHead = 0;
+    }
+  }
+
+  /** The client received `count` steady outputs, the last at `lastNs`. */
+  private creditSteady(served: ServedRequest, count: number, lastNs: number): void {
+    if (served.clientDone) return;
+    served.outputsReceived += count;
+    served.lastOutputNs = lastNs;
+  }
+
+  /**
+   * The client of `served` is going away: its request is taken out of any steady stretch for good
+   * (which reports the stretch), the steady outputs it received so far are credited, and those
+   * still on their way are left out of their steps' inter-token gaps.
+   */
+  private settleSteadyOfGoneClient(served: ServedRequest): void {
+    if (served.sim !== undefined) this.barSteady?.(served.sim);
+    const delivered = this.deliveredStep;
+    for (let i = this.stretchesHead; i < this.stretches.length; i++) {
+      const { served: owner, fromStep, toStep } = this.stretches[i]!;
+      if (owner !== served) continue;
+      if (fromStep <= delivered) this.creditSteady(served, delivered - fromStep + 1, this.lastDeliveryNs);
+      if (served.streaming) this.excludedOutputs.push({ fromStep: Math.max(fromStep, delivered + 1), toStep });
+    }
+  }
+
+  /** How many steady outputs of step `step` belong to clients that went away. */
+  private excludedOutputsAt(step: number): number {
+    const ranges = this.excludedOutputs;
+    if (ranges.length === 0) return 0;
+    let excluded = 0;
+    let pending = false;
+    for (const range of ranges) {
+      if (range.fromStep <= step && step <= range.toStep) excluded++;
+      if (range.toStep > step) pending = true;
+    }
+    if (!pending) ranges.length = 0;
+    return excluded;
   }
 
   /** Client-side bookkeeping of new tokens; returns the inter-token gap to record, or -1 for none. */

@@ -1,6 +1,6 @@
 // A random scenario vLLM would accept, as a scenario document (for property tests): engine limits
 // consistent, requests that fit, with aborts, priorities, shared prefixes, chunking, both policies
-// and both scheduling modes, every journey traced and every step sampled.
+// and both scheduling modes, streaming and not, every journey traced and every step sampled.
 import fc from 'fast-check';
 
 /** A random scenario vLLM would accept: engine limits consistent, requests that fit. */
@@ -27,6 +27,8 @@ export const validScenario = fc
         priority: fc.integer({ min: 0, max: 3 }),
         abortAfterMs: fc.option(fc.integer({ min: 0, max: 500 }), { nil: undefined }),
         sharePrefix: fc.boolean(),
+        // One request in four does not stream: its client records no inter-token gaps.
+        streamed: fc.constantFrom(true, true, true, false),
       }),
       { minLength: 1, maxLength: 25 },
     ),
@@ -46,6 +48,7 @@ export const validScenario = fc
         ...(r.outputTokens !== undefined ? { output_tokens: r.outputTokens } : {}),
         priority: r.priority,
         ...(r.abortAfterMs !== undefined ? { abort_at: (r.arrivalMs + r.abortAfterMs) / 1000 } : {}),
+        ...(r.streamed ? {} : { stream: false }),
       };
     });
     return {

@@ -1,14 +1,15 @@
-// The ITL histogram's fast paths (integer bucketing, dense counts, run-length recording) must give
-// exactly the figures of the original Map-based, one-value-at-a-time histogram.
+// The ITL histogram's fast paths (integer bucketing, dense counts, run-length recording, sums in
+// doubles) must give exactly the figures of a Map-based, one-value-at-a-time histogram with BigInt
+// sums.
 import { describe, expect, it } from 'vitest';
 import { LogHistogram } from '../../src/report/log-histogram.js';
 
-/** The original implementation, kept as the reference. */
+/** The original implementation with BigInt sums, kept as the reference. */
 class ReferenceHistogram {
   private readonly counts = new Map<number, number>();
   private total = 0;
-  private sum = 0;
-  private sumSquares = 0;
+  private sum = 0n;
+  private sumSquares = 0n;
 
   private static bucketOf(value: number): number {
     if (value < 2048) return value;
@@ -28,21 +29,27 @@ class ReferenceHistogram {
   }
 
   record(value: number): void {
+    this.recordTimes(value, 1);
+  }
+
+  /** `count` records of `value`, by BigInt multiplication. */
+  recordTimes(value: number, count: number): void {
     const bucket = ReferenceHistogram.bucketOf(Math.max(0, Math.round(value)));
-    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + 1);
-    this.total++;
-    this.sum += value;
-    this.sumSquares += value * value;
+    this.counts.set(bucket, (this.counts.get(bucket) ?? 0) + count);
+    this.total += count;
+    const v = BigInt(Math.max(0, Math.round(value)));
+    this.sum += v * BigInt(count);
+    this.sumSquares += v * v * BigInt(count);
   }
 
   mean(): number {
-    return this.total === 0 ? Number.NaN : this.sum / this.total;
+    return this.total === 0 ? Number.NaN : Number(this.sum) / this.total;
   }
 
   std(): number {
     if (this.total === 0) return Number.NaN;
-    const m = this.mean();
-    return Math.sqrt(Math.max(0, this.sumSquares / this.total - m * m));
+    const n = BigInt(this.total);
+    return Math.sqrt(Number(n * this.sumSquares - this.sum * this.sum) / Number(n * n));
   }
 
   percentile(p: number): number {
@@ -111,6 +118,56 @@ describe('LogHistogram', () => {
       for (let k = 0; k < n; k++) ref.record(v);
     }
     expectSame(h, ref);
+  });
+
+  it('gives the same mean and std in any order of recording, and the exact std', () => {
+    const random = lcg(5);
+    const values = Array.from({ length: 30000 }, () => 14_000_000 + Math.floor(random() * 2_000_000));
+    const forward = new LogHistogram();
+    const backward = new LogHistogram();
+    for (const v of values) forward.record(v);
+    for (const v of [...values].reverse()) backward.record(v);
+    expect(backward.mean()).toBe(forward.mean());
+    expect(backward.std()).toBe(forward.std());
+    // 2, 4, 4, 4, 5, 5, 7, 9 (+ 10^8 each): mean 10^8 + 5, population std exactly 2. Summing
+    // squares of ~10^8 in doubles (past 2^53) and subtracting mean^2 would not give 2.
+    const small = new LogHistogram();
+    for (const v of [2, 4, 4, 4, 5, 5, 7, 9]) small.record(1e8 + v);
+    expect(small.mean()).toBe(1e8 + 5);
+    expect(small.std()).toBe(2);
+  });
+
+  it('keeps sums exact past 2^53 and for values past 2^32', () => {
+    const h = new LogHistogram();
+    const ref = new ReferenceHistogram();
+    for (let i = 0; i < 600; i++) {
+      const v = i % 3 === 0 ? 2 ** 40 + i : 3_000_000_000 + i;
+      h.recordRun(v, 1 + (i % 7));
+      for (let k = 0; k < 1 + (i % 7); k++) ref.record(v);
+    }
+    h.recordRun((2 ** 34 + 12345) * 65536 + 777, 3); // a value too large for the limbs' doubles
+    ref.recordTimes((2 ** 34 + 12345) * 65536 + 777, 3);
+    h.recordRun(5, 2 ** 21); // a count too large for them
+    ref.recordTimes(5, 2 ** 21);
+    for (let i = 0; i < 5; i++) {
+      // Each adds about 2^52 to the high limb: its double sum must be folded before it passes 2^53.
+      h.recordRun(2 ** 32 - 1 - i, 2 ** 20 - 1);
+      ref.recordTimes(2 ** 32 - 1 - i, 2 ** 20 - 1);
+    }
+    expectSame(h, ref);
+  });
+
+  it('gives a std of exactly 0 for equal values, however large the values and counts', () => {
+    for (const [value, count] of [
+      [(2 ** 34 + 12345) * 65536 + 777, 3],
+      [2 ** 32 - 7, 2 ** 20 - 1],
+      [15_013_579, 2 ** 22],
+    ] as const) {
+      const h = new LogHistogram();
+      for (let i = 0; i < 5; i++) h.recordRun(value, count);
+      expect(h.mean()).toBe(value);
+      expect(h.std()).toBe(0);
+    }
   });
 
   it('is empty before any record', () => {

@@ -25,21 +25,24 @@ describe('ScheduledList', () => {
     expect(tokens).toEqual([1, 3, 4]);
   });
 
-  it('keeps steady contexts beside the entries (-1 for ordinary ones), and none when no entry is steady', () => {
-    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(fake) as [SimRequest, SimRequest, SimRequest, SimRequest];
+  it('counts steady entries instead of listing them: contexts summed, streamed ones counted, removals undone', () => {
+    const [a, d] = ['a', 'd'].map(fake) as [SimRequest, SimRequest];
     const plain = new ScheduledList(2);
     plain.push(a, 5);
-    expect(plain.finish().steadyContexts).toBeUndefined();
+    expect(plain.finish().steady.count).toBe(0);
     const list = new ScheduledList(4);
     list.push(a, 5);
-    list.pushSteady(b, 40);
-    list.pushSteady(c, 41);
+    list.pushSteady(40, true);
+    list.pushSteady(41, false);
+    list.pushSteady(42, true);
     list.push(d, 2);
-    list.removeAt(1);
-    const { requests, tokens, steadyContexts } = list.finish();
-    expect(requests).toEqual([a, c, d]);
-    expect(tokens).toEqual([5, 1, 2]);
-    expect(steadyContexts).toEqual([-1, 41, -1]);
+    list.removeSteady(40, true);
+    const { requests, tokens, steady } = list.finish();
+    expect(requests).toEqual([a, d]);
+    expect(tokens).toEqual([5, 2]);
+    expect(steady.count).toBe(2);
+    expect(steady.contextSum).toBe(41 + 42);
+    expect(steady.streamed).toBe(1);
   });
 
   it('refuses more requests than its capacity (an internal error)', () => {

@@ -80,8 +80,8 @@ describe('SteadyMarks', () => {
   it('keeps marks aligned with the running list through pushes, removals, compaction and clearing', () => {
     const marks = new SteadyMarks();
     for (let k = 0; k < 4; k++) marks.push();
-    marks.mark(1, 9, -3);
-    marks.mark(3, 7, 2);
+    marks.mark(1, 9, -3, true);
+    marks.mark(3, 7, 2, false);
     marks.removeAt(0); // positions shift down
     expect(marks.until).toEqual([9, 0, 7]);
     // Compaction drops position 1: position 2 moves to 1.
@@ -90,6 +90,7 @@ describe('SteadyMarks', () => {
     marks.truncate(2);
     expect(marks.until).toEqual([9, 7]);
     expect(marks.offset).toEqual([-3, 2]);
+    expect(marks.streamed).toEqual([true, false]);
     marks.clear(0);
     expect(marks.until).toEqual([0, 7]);
     expect(marks.length).toBe(2);
