@@ -93,6 +93,8 @@ export class SimRequest implements KvRequestView {
    * one by one for the frontend to leave them out.
    */
   steadyBarred = false;
+  /** The last step built that samples a token for it (steady decodes: SteadyDecodes.join). */
+  lastSampledStep = -1;
 
   /** Hashes of the full blocks of prompt + outputs, chained (spec B.2). Empty without caching. */
   readonly blockHashes: number[] = [];

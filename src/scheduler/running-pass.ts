@@ -20,8 +20,11 @@ export interface RunningPassHost {
   removeRunningAt(position: number): void;
   /** The steady requests at positions [from, to) take the full path from now on. */
   leaveSteady(from: number, to: number): void;
-  /** The request at `position` was scheduled in `step` for `n` tokens: mark it steady if it can be. */
-  joinSteady(position: number, request: SimRequest, n: number, step: number): void;
+  /**
+   * The request at `position` was scheduled in `step` for `n` tokens: mark it steady if it can be.
+   * True if it is steady in this step already (it is then counted, not listed).
+   */
+  joinSteady(position: number, request: SimRequest, n: number, step: number): boolean;
 }
 
 /**
@@ -96,15 +99,20 @@ export function scheduleRunning(
       allocated = kv.tryAllocateSlots(request, n);
     }
     if (!allocated) break;
-    scheduled.push(request, n);
     budget -= n;
-    if (steady !== undefined) {
+    if (steady === undefined) {
+      scheduled.push(request, n);
+    } else {
       // Priority preemptions of earlier requests that were not scheduled move this one back without
       // moving `i` (vLLM's req_index moves back only for scheduled victims), so the loop goes on
       // after `i` and skips the requests in between this step: steady ones among them leave.
       const position = running[i] === request ? i : running.indexOf(request);
       host.leaveSteady(position + 1, Math.min(i + 1, running.length));
-      host.joinSteady(position, request, n, step);
+      if (host.joinSteady(position, request, n, step)) {
+        scheduled.pushSteady(steady.offset[position]! + step, steady.streamed[position]!);
+      } else {
+        scheduled.push(request, n);
+      }
     }
     i++;
   }

@@ -131,7 +131,10 @@ export class Scheduler {
     // running request, so none may be steady in it (the draws are the same, only earlier).
     const sampledSummary = this.stepSampler !== null && this.stepSampler.sampleSummary(step);
     const rich = sampledSummary && this.stepSampler!.sampleRich(step);
-    if (rich) this.steady?.leave(this.running, 0, this.running.length);
+    if (rich && this.steady !== undefined) {
+      this.steady.leave(this.running, 0, this.running.length);
+      this.steady.describeEveryRequestIn(step);
+    }
     // At most every running request plus as many admissions as max_num_seqs leaves room for.
     const room = Math.max(0, Math.min(this.waiting.length, this.config.maxNumSeqs - this.running.length));
     const scheduled = new ScheduledList(this.running.length + room);
@@ -263,7 +266,10 @@ export class Scheduler {
       if (!hasOutputs) {
         request.prefillHiwater = Math.max(request.prefillHiwater, Math.min(computedBefore + n, request.numPromptTokens));
       }
-      if (outputsInFlight && samples) request.numOutputPlaceholders++;
+      if (samples) {
+        request.lastSampledStep = step;
+        if (outputsInFlight) request.numOutputPlaceholders++;
+      }
     }
     // The steady requests: one decode token each, after the contexts the running pass noted;
     // their own fields are left behind (steady-decodes.ts).

@@ -67,19 +67,45 @@ export interface SteadyLimits {
  * so such requests never become steady; so do requests whose outputs left their output run.
  */
 export function steadyStepsAfter(request: SimRequest, limits: SteadyLimits): number {
-  const c = request.numComputedTokens;
-  const q = request.numOutputPlaceholders;
-  // A decode with known outputs (the output build classifies it by them), of one token of demand.
-  if (request.numOutputTokens === 0 || request.numTokens + q !== c + 1) return 0;
-  if (request.stopTokenIds.length > 0 || !request.outputsAreRun) return 0;
-  const first = request.numOutputTokens + q + 2; // the output number of the first steady step
-  // The first steady step whose output would stop the request, counted from 1.
-  let stopAt = Math.min(request.maxTokens, limits.maxModelLen - request.numPromptTokens) - first + 1;
-  if (limits.plannedEosCount >= 0) stopAt = Math.min(stopAt, limits.plannedEosCount - first + 1);
+  if (!decodesItsRun(request)) return 0;
   // (The running pass's max_model_len cap, c + j <= maxModelLen - 2, needs no term of its own: the
   // length rule stops the request before it, at prompt + m = c + 2 + j >= maxModelLen.)
-  const steps = Math.min(limits.quietUntil - c - 1, stopAt - 1);
+  const steps = Math.min(limits.quietUntil - request.numComputedTokens - 1, firstStoppingStep(request, limits) - 1);
   return steps > 0 ? steps : 0;
+}
+
+/**
+ * Whether the step that has just scheduled `request` for one token (its KV allocation done) can be
+ * steady too: its output stops nothing, and the request had an output in the step before, so that
+ * the gap before this output is the time between the two steps' deliveries. The allocation left
+ * slot c + 1 quiet (it covers it and registered every block it fills), so no block condition is
+ * needed.
+ */
+export function steadyNow(request: SimRequest, limits: Omit<SteadyLimits, 'quietUntil'>, step: number): boolean {
+  return decodesItsRun(request) && request.lastSampledStep === step - 1 && firstStoppingStep(request, limits) > 0;
+}
+
+/**
+ * A decode with known outputs (the output build classifies it by them), of one token of demand,
+ * whose tokens are the model's run: no stop token ids to check, outputs that continue its run.
+ */
+function decodesItsRun(request: SimRequest): boolean {
+  if (request.numOutputTokens === 0) return false;
+  if (request.numTokens + request.numOutputPlaceholders !== request.numComputedTokens + 1) return false;
+  return request.stopTokenIds.length === 0 && request.outputsAreRun;
+}
+
+/**
+ * The first step, counted from this one (0), whose output stops the request: this step's output
+ * is number o + q + 1 (after o known outputs and q in flight), step j's is o + q + 1 + j. The
+ * length rules stop it at min(max_tokens, max_model_len - prompt) outputs, the planned EOS at its
+ * output count (one already passed counts as stopping now: the bound stays safe).
+ */
+function firstStoppingStep(request: SimRequest, limits: Omit<SteadyLimits, 'quietUntil'>): number {
+  const current = request.numOutputTokens + request.numOutputPlaceholders + 1;
+  let stopAt = Math.min(request.maxTokens, limits.maxModelLen - request.numPromptTokens) - current;
+  if (limits.plannedEosCount >= 0) stopAt = Math.min(stopAt, limits.plannedEosCount - current);
+  return stopAt;
 }
 
 /**
@@ -166,6 +192,8 @@ export class SteadyDecodes {
   /** The last step whose output schedule() built, and the last one update_from_output took. */
   private lastBuiltStep = 0;
   private lastUpdatedStep = 0;
+  /** The last step whose REQUEST_SNAPSHOTs were sampled. */
+  private sampledStep = 0;
   private readonly inFlight: BatchInFlight[] = [];
 
   /**
@@ -184,19 +212,25 @@ export class SteadyDecodes {
 
   /**
    * The running pass scheduled `n` tokens for `request` (at `position`) in `step`, and its KV
-   * allocation is now quiet until `quietUntil` tokens: mark it steady for the steps after, if any.
+   * allocation is now quiet until `quietUntil` tokens: mark it steady for the steps after, if any,
+   * and for this one too if it can be (steadyNow). Returns whether it is steady in this step: the
+   * running pass then counts it instead of listing it.
    */
-  join(position: number, request: SimRequest, n: number, step: number, quietUntil: number): void {
-    if (n !== 1 || request.steadyBarred) return;
-    const steps = steadyStepsAfter(request, {
-      quietUntil,
-      maxModelLen: this.maxModelLen,
-      plannedEosCount: this.hooks.plannedEosCount(request),
-    });
-    if (steps === 0) return;
+  join(position: number, request: SimRequest, n: number, step: number, quietUntil: number): boolean {
+    if (n !== 1 || request.steadyBarred) return false;
+    const limits = { quietUntil, maxModelLen: this.maxModelLen, plannedEosCount: this.hooks.plannedEosCount(request) };
+    const now = step !== this.sampledStep && steadyNow(request, limits, step);
+    const steps = steadyStepsAfter(request, limits);
+    if (!now && steps === 0) return false;
     // Before step + j it will have computed c + j tokens, c being its count before this step.
     this.marks.mark(position, step + steps, request.numComputedTokens - step, this.hooks.streamed(request));
-    request.steadyFrom = step + 1;
+    request.steadyFrom = now ? step : step + 1;
+    return now;
+  }
+
+  /** `step` has its REQUEST_SNAPSHOTs sampled: nobody may be steady in it (Scheduler.schedule). */
+  describeEveryRequestIn(step: number): void {
+    this.sampledStep = step;
   }
 
   /** The steady requests at positions [from, to) of `running` take the full path from now on. */
@@ -238,6 +272,7 @@ export class SteadyDecodes {
       }
     }
     for (const batch of this.inFlight) if (batch.step >= from) batch.steady.leave(request);
+    if (built > 0) request.lastSampledStep = this.lastBuiltStep;
     // Every step it was steady in, built, has an output for it, counted and not listed.
     if (built > 0) this.hooks.steadyOutputs(request, from, this.lastBuiltStep);
   }

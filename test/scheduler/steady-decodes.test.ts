@@ -3,6 +3,7 @@
 // test/property/steady-decodes.property.test.ts.
 import { describe, expect, it } from 'vitest';
 import { SimRequest } from '../../src/scheduler/request.js';
+import { Scheduler } from '../../src/scheduler/scheduler.js';
 import { TokenContent } from '../../src/tokens/token-content.js';
 import { syntheticToken } from '../../src/tokens/synthetic.js';
 import { SteadyMarks, steadyStepsAfter } from '../../src/scheduler/steady-decodes.js';
@@ -94,5 +95,50 @@ describe('SteadyMarks', () => {
     marks.clear(0);
     expect(marks.until).toEqual([0, 7]);
     expect(marks.length).toBe(2);
+  });
+});
+
+describe('steady decodes in a scheduler', () => {
+  it('keep a lone decode steady through its block boundaries: listed only in the steps that start and stop it', () => {
+    const scheduler = new Scheduler({
+      maxNumSeqs: 4,
+      maxNumBatchedTokens: 64,
+      maxModelLen: 256,
+      enableChunkedPrefill: true,
+      longPrefillTokenThreshold: 0,
+      policy: 'fcfs',
+      blockSize: 4,
+      numGpuBlocks: 64,
+      enablePrefixCaching: true,
+    });
+    const reported: [number, number][] = [];
+    scheduler.enableSteadyDecodes({
+      plannedEosCount: () => -1,
+      streamed: () => true,
+      steadyOutputs: (_request, from, to) => reported.push([from, to]),
+    });
+    const request = new SimRequest(
+      { index: 0, requestId: 'r', prompt: TokenContent.run(KEY, 0, 10), outputKey: KEY, maxTokens: 30, arrivalTimeNs: 0, eosTokenId: 2 },
+      4,
+      true,
+    );
+    scheduler.addRequest(request, 0);
+    const listedIn: number[] = [];
+    let steadyOutputs = 0;
+    while (scheduler.hasRequests()) {
+      const output = scheduler.schedule(0);
+      if (output.scheduledRequests.length > 0) listedIn.push(output.step);
+      steadyOutputs += output.steady.count;
+      scheduler.updateFromOutput(output, (r) => syntheticToken(KEY, r.numTokens), 0);
+    }
+    // Step 1 prefills the 10-token prompt and samples output 1; steps 2-29 sample outputs 2-29
+    // (block boundaries every 4 tokens included); step 30 samples output 30 = max_tokens.
+    expect(listedIn).toEqual([1, 30]);
+    expect(steadyOutputs).toBe(28);
+    expect(request.numOutputTokens).toBe(30);
+    // Reported stretches cover steps 2-29 without gaps or overlaps.
+    expect(reported[0]![0]).toBe(2);
+    expect(reported.at(-1)![1]).toBe(29);
+    for (let k = 1; k < reported.length; k++) expect(reported[k]![0]).toBe(reported[k - 1]![1] + 1);
   });
 });
