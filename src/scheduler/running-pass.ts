@@ -41,13 +41,20 @@ export function scheduleRunning(
   const { maxNumBatchedTokens, longPrefillTokenThreshold: threshold, maxModelLen, policy } = host.config;
   const { kv, running, steady } = host;
   let budget = maxNumBatchedTokens;
+  // The steady requests scheduled (steady-decodes.ts): how many, the sum of their marks' offsets
+  // (each one's context is its offset + step), how many are streamed. Counted here, added at the end.
+  let steadyCount = 0;
+  let steadyOffsets = 0;
+  let steadyStreamed = 0;
   let i = 0;
   while (i < running.length && budget > 0) {
     if (steady !== undefined) {
       const until = steady.until[i]!;
       if (until >= step) {
-        // Steady (steady-decodes.ts): one decode token, in its place, without reading the request.
-        scheduled.pushSteady(steady.offset[i]! + step, steady.streamed[i]!);
+        // Steady: one decode token, in its place, without reading the request.
+        steadyCount++;
+        steadyOffsets += steady.offset[i]!;
+        if (steady.streamed[i]!) steadyStreamed++;
         budget -= 1;
         i++;
         continue;
@@ -86,7 +93,9 @@ export function scheduleRunning(
           i--;
         } else if (steady !== undefined && victimAt < i && steady.until[victimAt]! >= step) {
           budget += 1;
-          scheduled.removeSteady(steady.offset[victimAt]! + step, steady.streamed[victimAt]!);
+          steadyCount--;
+          steadyOffsets -= steady.offset[victimAt]!;
+          if (steady.streamed[victimAt]!) steadyStreamed--;
           i--;
         }
         host.removeRunningAt(victimAt);
@@ -109,7 +118,9 @@ export function scheduleRunning(
       const position = running[i] === request ? i : running.indexOf(request);
       host.leaveSteady(position + 1, Math.min(i + 1, running.length));
       if (host.joinSteady(position, request, n, step)) {
-        scheduled.pushSteady(steady.offset[position]! + step, steady.streamed[position]!);
+        steadyCount++;
+        steadyOffsets += steady.offset[position]!;
+        if (steady.streamed[position]!) steadyStreamed++;
       } else {
         scheduled.push(request, n);
       }
@@ -118,6 +129,7 @@ export function scheduleRunning(
   }
   // Steady requests the budget did not reach are not scheduled this step: they take the full path.
   if (steady !== undefined) host.leaveSteady(i, running.length);
+  scheduled.addSteady(steadyCount, steadyOffsets + steadyCount * step, steadyStreamed);
   return budget;
 }
 

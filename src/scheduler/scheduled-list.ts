@@ -1,8 +1,8 @@
 // The requests a schedule() call schedules, in vLLM's num_scheduled_tokens order, with their token
-// counts, while the call builds them. Its arrays are sized once for the most requests the step can
-// schedule and trimmed at the end, instead of growing by push: growing them was, with the step
-// outputs, most of a run's allocation, hence of its garbage collection (issue 9). Steady requests
-// (steady-decodes.ts) are not listed, only counted: nothing downstream needs them one by one.
+// counts, while the call builds them. Steady requests (steady-decodes.ts) are not listed, only
+// counted: nothing downstream needs them one by one. So a step lists a few requests (prefills,
+// admissions, the steps that end a request) however many run, and its arrays grow by push: sizing
+// them up front for every request the step could schedule (max_num_seqs) cost more (issue 9).
 import type { SimRequest } from './request.js';
 import { SteadyEntries } from './scheduler-output.js';
 
@@ -14,47 +14,40 @@ export interface ScheduledEntries {
 }
 
 export class ScheduledList {
-  private readonly requests: SimRequest[];
-  private readonly tokens: number[];
+  private readonly requests: SimRequest[] = [];
+  private readonly tokens: number[] = [];
   private readonly steady = new SteadyEntries();
-  private count = 0;
 
-  /** Room for `capacity` listed requests (the step schedules at most max_num_seqs). */
-  constructor(readonly capacity: number) {
-    this.requests = new Array<SimRequest>(capacity);
-    this.tokens = new Array<number>(capacity).fill(0);
-  }
+  /** Room for `capacity` requests, listed and steady (the step schedules at most max_num_seqs). */
+  constructor(readonly capacity: number) {}
 
   /** Listed requests. */
   get length(): number {
-    return this.count;
+    return this.requests.length;
   }
 
   push(request: SimRequest, numTokens: number): void {
-    const at = this.count;
-    if (at === this.capacity) throw new Error(`internal: more than ${this.capacity} requests scheduled in one step`);
-    this.requests[at] = request;
-    this.tokens[at] = numTokens;
-    this.count = at + 1;
+    if (this.requests.length + this.steady.count === this.capacity) {
+      throw new Error(`internal: more than ${this.capacity} requests scheduled in one step`);
+    }
+    this.requests.push(request);
+    this.tokens.push(numTokens);
   }
 
   /**
-   * A steady request's one decode token, after `context` computed tokens (steady-decodes.ts);
-   * `streamed`: its client streams its outputs.
+   * `count` steady requests, one decode token each after contexts that sum to `contextSum`
+   * (steady-decodes.ts); `streamed` of them have clients that stream their outputs.
    */
-  pushSteady(context: number, streamed: boolean): void {
-    this.steady.add(context, streamed, 1);
-  }
-
-  /** Take back a steady entry (its request was preempted later in the same running pass). */
-  removeSteady(context: number, streamed: boolean): void {
-    this.steady.add(-context, streamed, -1);
+  addSteady(count: number, contextSum: number, streamed: number): void {
+    if (this.requests.length + this.steady.count + count > this.capacity) {
+      throw new Error(`internal: more than ${this.capacity} requests scheduled in one step`);
+    }
+    this.steady.add(count, contextSum, streamed);
   }
 
   /** Position of a listed `request`, or -1. */
   indexOf(request: SimRequest): number {
-    for (let at = 0; at < this.count; at++) if (this.requests[at] === request) return at;
-    return -1;
+    return this.requests.indexOf(request);
   }
 
   tokensAt(at: number): number {
@@ -63,17 +56,12 @@ export class ScheduledList {
 
   /** Remove the listed entry at `at`, keeping the order of the others. */
   removeAt(at: number): void {
-    for (let k = at + 1; k < this.count; k++) {
-      this.requests[k - 1] = this.requests[k]!;
-      this.tokens[k - 1] = this.tokens[k]!;
-    }
-    this.count--;
+    this.requests.splice(at, 1);
+    this.tokens.splice(at, 1);
   }
 
-  /** The listed requests and their tokens, as arrays of exactly `length` (trimmed in place). */
+  /** The listed requests and their tokens, and the steady ones counted. */
   finish(): ScheduledEntries {
-    this.requests.length = this.count;
-    this.tokens.length = this.count;
     return { requests: this.requests, tokens: this.tokens, steady: this.steady };
   }
 }

@@ -95,11 +95,11 @@ export class SteadyEntries {
   /** Of those, the ones finished (aborted) before the update: they get no token, no output. */
   dropped = 0;
 
-  add(context: number, streamed: boolean, count: number): void {
+  add(count: number, contextSum: number, streamed: number): void {
+    if (count < 0 || streamed < 0 || streamed > count) throw new Error(`internal: ${count} steady entries, ${streamed} streamed`);
     this.count += count;
-    if (this.count < 0) throw new Error('internal: a steady entry taken back that was never counted');
-    this.contextSum += context;
-    if (streamed) this.streamed += count;
+    this.contextSum += contextSum;
+    this.streamed += streamed;
   }
 
   /** `request`, steady in this batch, stopped being steady before the batch's update. */

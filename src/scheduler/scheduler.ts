@@ -332,7 +332,7 @@ export class Scheduler {
       }
     }
     const outputs = new StepOutputs(scheduledRequests.length, output.step, steady);
-    let stoppedRunning = false;
+    let stoppedRunning: SimRequest[] | undefined;
     for (let k = 0; k < scheduledRequests.length; k++) {
       const request = scheduledRequests[k]!;
       // A request leaves `requests` exactly when it finishes, so the status alone says whether it
@@ -368,12 +368,12 @@ export class Scheduler {
       request.status = stopStatus;
       const finishStatus = FINISH_STATUS[stopStatus];
       this.emit(request, 'FINISHED', output.step, nowNs, { finishStatus });
-      if (wasRunning) stoppedRunning = true;
+      if (wasRunning) (stoppedRunning ??= []).push(request);
       else this.waiting.remove(request);
       this.freeRequest(request, nowNs);
       outputs.push(request, appended, finishStatus);
     }
-    if (stoppedRunning) this.removeFinishedFromRunning();
+    if (stoppedRunning !== undefined) this.removeFromRunning(stoppedRunning);
     return outputs;
   }
 
@@ -399,17 +399,19 @@ export class Scheduler {
    */
   protected onOutputTokens(_request: SimRequest, _numAppended: number, _wasRunning: boolean): void {}
 
-  /** Drop the finished requests from `running`, their steady marks with them. */
-  private removeFinishedFromRunning(): void {
+  /** Drop the requests that stopped in this update from `running`, their steady marks with them. */
+  private removeFromRunning(stopped: readonly SimRequest[]): void {
     const running = this.running;
     const marks = this.steady?.marks;
+    // Compare references only: reading each running request's status was a cache miss apiece.
     let kept = 0;
     for (let p = 0; p < running.length; p++) {
       const request = running[p]!;
-      if (isFinished(request.status)) continue;
+      if (stopped.includes(request)) continue;
       marks?.move(p, kept);
       running[kept++] = request;
     }
+    if (running.length - kept !== stopped.length) throw new Error('internal: a stopped request was not running');
     running.length = kept;
     marks?.truncate(kept);
   }

@@ -25,23 +25,21 @@ describe('ScheduledList', () => {
     expect(tokens).toEqual([1, 3, 4]);
   });
 
-  it('counts steady entries instead of listing them: contexts summed, streamed ones counted, removals undone', () => {
+  it('counts steady entries instead of listing them, within the same capacity', () => {
     const [a, d] = ['a', 'd'].map(fake) as [SimRequest, SimRequest];
     const plain = new ScheduledList(2);
     plain.push(a, 5);
     expect(plain.finish().steady.count).toBe(0);
     const list = new ScheduledList(4);
     list.push(a, 5);
-    list.pushSteady(40, true);
-    list.pushSteady(41, false);
-    list.pushSteady(42, true);
+    list.addSteady(2, 41 + 42, 1);
     list.push(d, 2);
-    list.removeSteady(40, true);
+    expect(() => list.addSteady(1, 7, 1)).toThrow(/internal: more than 4 requests/);
     const { requests, tokens, steady } = list.finish();
     expect(requests).toEqual([a, d]);
     expect(tokens).toEqual([5, 2]);
     expect(steady.count).toBe(2);
-    expect(steady.contextSum).toBe(41 + 42);
+    expect(steady.contextSum).toBe(83);
     expect(steady.streamed).toBe(1);
   });
 
