@@ -194,6 +194,8 @@ export class SteadyDecodes {
   private lastUpdatedStep = 0;
   /** The last step whose REQUEST_SNAPSHOTs were sampled. */
   private sampledStep = 0;
+  /** The limits of the request `join` looks at (one object for the run, not one per call). */
+  private readonly limits: { -readonly [K in keyof SteadyLimits]: SteadyLimits[K] };
   private readonly inFlight: BatchInFlight[] = [];
 
   /**
@@ -208,6 +210,7 @@ export class SteadyDecodes {
     runningLength: number,
   ) {
     for (let p = 0; p < runningLength; p++) this.marks.push();
+    this.limits = { quietUntil: 0, maxModelLen, plannedEosCount: -1 };
   }
 
   /**
@@ -218,7 +221,9 @@ export class SteadyDecodes {
    */
   join(position: number, request: SimRequest, n: number, step: number, quietUntil: number): boolean {
     if (n !== 1 || request.steadyBarred) return false;
-    const limits = { quietUntil, maxModelLen: this.maxModelLen, plannedEosCount: this.hooks.plannedEosCount(request) };
+    const limits = this.limits;
+    limits.quietUntil = quietUntil;
+    limits.plannedEosCount = this.hooks.plannedEosCount(request);
     const now = step !== this.sampledStep && steadyNow(request, limits, step);
     const steps = steadyStepsAfter(request, limits);
     if (!now && steps === 0) return false;

@@ -116,7 +116,7 @@ export class EngineCore {
       // The scheduler's fast path for requests that only decode (scheduler/steady-decodes.ts).
       this.scheduler.enableSteadyDecodes({
         plannedEosCount: (request) => (request as EngineRequest).eosCount,
-        streamed: (request) => servedOf(request).streaming,
+        streamed: (request) => (request as EngineRequest).streaming,
         steadyOutputs: (request, fromStep, toStep) => frontend.steadyOutputs(servedOf(request), fromStep, toStep),
       });
       frontend.takeSteadyOutputs((request) => this.scheduler.barSteady(request));

@@ -17,6 +17,8 @@ export class EngineRequest extends SimRequest {
    * workload/tokens.ts); the scheduler's steady decodes read it too.
    */
   readonly eosCount: number;
+  /** The client streams the outputs (spec.stream), for the same reason. */
+  readonly streaming: boolean;
   private readonly contentKey: number;
 
   constructor(
@@ -27,6 +29,7 @@ export class EngineRequest extends SimRequest {
   ) {
     super(init, blockSize, hashBlocks);
     this.eosCount = plannedEosCount(served.spec);
+    this.streaming = served.streaming;
     this.contentKey = served.spec.contentKey;
   }
 
