@@ -47,6 +47,8 @@ interface RequestTable {
    * blocks not registered yet (see registerFullBlocks). At most numCached.
    */
   numRegistered: number;
+  /** The request's KvRequestView.firstPrivateBlock (for allocateSteadySlot, which has no view). */
+  readonly firstPrivateBlock: number;
 }
 
 /**
@@ -261,7 +263,12 @@ export class KvCacheManager {
       if (this.lastLookup?.request === req) this.forgetLookup();
       // Touch first so the popped blocks below can never be the hit blocks themselves.
       this.pool.touch(hitBlocks);
-      table = { blocks: hitBlocks.slice(), numCached: hitBlocks.length, numRegistered: hitBlocks.length };
+      table = {
+        blocks: hitBlocks.slice(),
+        numCached: hitBlocks.length,
+        numRegistered: hitBlocks.length,
+        firstPrivateBlock: req.firstPrivateBlock,
+      };
       this.tables.set(req.index, table);
     }
 
@@ -275,6 +282,32 @@ export class KvCacheManager {
     }
     this.tables.setQuietUntil(req.index, this.quietBound(table));
     return true;
+  }
+
+  /**
+   * allocateSlots for one more token of an admitted request known only by its index (a steady
+   * decode at a block boundary: scheduler/steady-decodes.ts), after `computed` tokens of which
+   * `knownTokens` are known (the others are outputs in flight), when that needs no block hash:
+   * every block it would register is private, so it is only counted (registerFullBlocks).
+   * Returns the request's new quiet-until count; -1, with nothing changed, if a block would need
+   * registering or the free queue is too short (the caller then takes allocateSlots' full path).
+   */
+  allocateSteadySlot(index: number, computed: number, knownTokens: number): number {
+    const table = this.tables.get(index);
+    if (table === undefined) throw new Error(`internal: allocateSteadySlot: request ${index} has no blocks`);
+    const B = this.blockSize;
+    // As allocateSlots with numNewTokens = 1, no hits, no lookahead.
+    const numComputed = Math.min(computed, this.maxModelLen);
+    const required = Math.ceil(Math.min(numComputed + 1, this.maxModelLen) / B);
+    const toAllocate = Math.max(required - table.blocks.length, 0);
+    if (toAllocate > this.pool.numFreeBlocks) return -1;
+    const numFull = this.enablePrefixCaching ? Math.floor(Math.min(numComputed + 1, knownTokens) / B) : 0;
+    if (numFull > table.numCached && Math.min(numFull, table.firstPrivateBlock) > table.numRegistered) return -1;
+    if (toAllocate > 0) this.pool.getNewBlocksInto(toAllocate, table.blocks);
+    if (numFull > table.numCached) table.numCached = numFull;
+    const quiet = this.quietBound(table);
+    this.tables.setQuietUntil(index, quiet);
+    return quiet;
   }
 
   /**

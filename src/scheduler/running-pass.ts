@@ -20,6 +20,8 @@ export interface RunningPassHost {
   removeRunningAt(position: number): void;
   /** The steady requests at positions [from, to) take the full path from now on. */
   leaveSteady(from: number, to: number): void;
+  /** Carry the steady request at `position`, whose stretch ended, on through `step` if it can be. */
+  extendSteady(position: number, step: number): boolean;
   /**
    * The request at `position` was scheduled in `step` for `n` tokens: mark it steady if it can be.
    * True if it is steady in this step already (it is then counted, not listed).
@@ -59,7 +61,18 @@ export function scheduleRunning(
         i++;
         continue;
       }
-      if (until !== 0) host.leaveSteady(i, i + 1);
+      if (until !== 0) {
+        // Its stretch ended at a block boundary: the KV fast path may carry it on through this step.
+        if (host.extendSteady(i, step)) {
+          steadyCount++;
+          steadyOffsets += steady.offset[i]!;
+          if (steady.streamed[i]!) steadyStreamed++;
+          budget -= 1;
+          i++;
+          continue;
+        }
+        host.leaveSteady(i, i + 1);
+      }
     }
     const request = running[i]!;
     const placeholders = request.numOutputPlaceholders;

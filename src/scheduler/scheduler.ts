@@ -77,6 +77,7 @@ export class Scheduler {
       preempt: (request, step, nowNs) => this.preempt(request, step, nowNs),
       removeRunningAt: (position) => this.removeRunningAt(position),
       leaveSteady: (from, to) => this.steady!.leave(this.running, from, to),
+      extendSteady: (position, step) => this.steady!.extend(this.running, position, step, this.kv),
       joinSteady: (position, request, n, step) => this.steady!.join(position, request, n, step, this.kv.quietUntil(request)),
     };
   }

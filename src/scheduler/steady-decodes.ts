@@ -101,7 +101,7 @@ function decodesItsRun(request: SimRequest): boolean {
  * length rules stop it at min(max_tokens, max_model_len - prompt) outputs, the planned EOS at its
  * output count (one already passed counts as stopping now: the bound stays safe).
  */
-function firstStoppingStep(request: SimRequest, limits: Omit<SteadyLimits, 'quietUntil'>): number {
+export function firstStoppingStep(request: SimRequest, limits: Omit<SteadyLimits, 'quietUntil'>): number {
   const current = request.numOutputTokens + request.numOutputPlaceholders + 1;
   let stopAt = Math.min(request.maxTokens, limits.maxModelLen - request.numPromptTokens) - current;
   if (limits.plannedEosCount >= 0) stopAt = Math.min(stopAt, limits.plannedEosCount - current);
@@ -110,23 +110,28 @@ function firstStoppingStep(request: SimRequest, limits: Omit<SteadyLimits, 'quie
 
 /**
  * Per position of the running list: until which step the request there is steady (0: it is not),
- * the offset that gives its computed tokens before a steady step (offset + step), and whether its
- * client streams its outputs (the frontend then records the gap before each of them). Kept in
- * arrays beside the list, not on the requests, so that a steady request is never read.
+ * the last step its stop rules allow it to be (its stretch is extended past a block boundary up to
+ * that: SteadyDecodes.extend), the offset that gives its computed tokens before a steady step
+ * (offset + step), and whether its client streams its outputs (the frontend then records the gap
+ * before each of them). Kept in arrays beside the list, not on the requests, so that a steady
+ * request is never read.
  */
 export class SteadyMarks {
   readonly until: number[] = [];
+  readonly stopUntil: number[] = [];
   readonly offset: number[] = [];
   readonly streamed: boolean[] = [];
 
   push(): void {
     this.until.push(0);
+    this.stopUntil.push(0);
     this.offset.push(0);
     this.streamed.push(true);
   }
 
   removeAt(position: number): void {
     this.until.splice(position, 1);
+    this.stopUntil.splice(position, 1);
     this.offset.splice(position, 1);
     this.streamed.splice(position, 1);
   }
@@ -134,6 +139,7 @@ export class SteadyMarks {
   /** The mark at `from` moves to `to` (the running list's compaction moves requests forward). */
   move(from: number, to: number): void {
     this.until[to] = this.until[from]!;
+    this.stopUntil[to] = this.stopUntil[from]!;
     this.offset[to] = this.offset[from]!;
     this.streamed[to] = this.streamed[from]!;
   }
@@ -141,12 +147,14 @@ export class SteadyMarks {
   /** Keep the first `length` marks. */
   truncate(length: number): void {
     this.until.length = length;
+    this.stopUntil.length = length;
     this.offset.length = length;
     this.streamed.length = length;
   }
 
-  mark(position: number, until: number, offset: number, streamed: boolean): void {
+  mark(position: number, until: number, stopUntil: number, offset: number, streamed: boolean): void {
     this.until[position] = until;
+    this.stopUntil[position] = stopUntil;
     this.offset[position] = offset;
     this.streamed[position] = streamed;
   }
@@ -158,6 +166,11 @@ export class SteadyMarks {
   get length(): number {
     return this.until.length;
   }
+}
+
+/** The KV cache manager's fast path for a steady request's block boundary (SteadyDecodes.extend). */
+export interface SteadySlots {
+  allocateSteadySlot(index: number, computed: number, knownTokens: number): number;
 }
 
 /** What the steady decodes need from whoever runs the model and receives its outputs. */
@@ -228,9 +241,31 @@ export class SteadyDecodes {
     const steps = steadyStepsAfter(request, limits);
     if (!now && steps === 0) return false;
     // Before step + j it will have computed c + j tokens, c being its count before this step.
-    this.marks.mark(position, step + steps, request.numComputedTokens - step, this.hooks.streamed(request));
+    const stopUntil = step + firstStoppingStep(request, limits) - 1;
+    this.marks.mark(position, step + steps, stopUntil, request.numComputedTokens - step, this.hooks.streamed(request));
     request.steadyFrom = now ? step : step + 1;
     return now;
+  }
+
+  /**
+   * The steady request at `position` of `running` reached the end of its stretch at a block
+   * boundary (its mark ended before `step` and before its stop rules end it): make the KV
+   * allocation of its next token from the mark alone, if that needs no block hash
+   * (KvCacheManager.allocateSteadySlot), and keep it steady through `step` and the steps the new
+   * blocks leave quiet. Returns false, changing nothing, if it cannot; the request then leaves.
+   * One batch at most is in flight while a step is scheduled, and a request steady in it has one
+   * output in flight for it: so it knows c + 1 - in-flight tokens of its c + 1.
+   */
+  extend(running: readonly SimRequest[], position: number, step: number, kv: SteadySlots): boolean {
+    const marks = this.marks;
+    if (marks.until[position] !== step - 1 || marks.stopUntil[position]! < step) return false;
+    const computed = marks.offset[position]! + step;
+    const inFlight = this.lastBuiltStep - this.lastUpdatedStep;
+    if (inFlight > 1) return false;
+    const quietUntil = kv.allocateSteadySlot(running[position]!.index, computed, computed + 1 - inFlight);
+    if (quietUntil < computed + 1) return false;
+    marks.until[position] = Math.min(step + quietUntil - computed - 1, marks.stopUntil[position]!);
+    return true;
   }
 
   /** `step` has its REQUEST_SNAPSHOTs sampled: nobody may be steady in it (Scheduler.schedule). */

@@ -269,3 +269,46 @@ describe('private blocks (KvRequestView.firstPrivateBlock)', () => {
     m.checkInvariants();
   });
 });
+
+describe('allocateSteadySlot (a steady decode at a block boundary, by index alone)', () => {
+  // B = 4. A request of 14 prompt tokens, computed, decoding one token a step (sync: all known).
+  const twins = (firstPrivateBlock: number, numGpuBlocks = 10) =>
+    [0, 1].map(() => {
+      const m = new KvCacheManager({ numGpuBlocks, blockSize: 4, maxModelLen: 100, enablePrefixCaching: true });
+      const req = new FakeRequest(0, range(100, 114), 4, { firstPrivateBlock });
+      m.allocateSlots(req, 14);
+      req.numComputedTokens = 14;
+      return { m, req };
+    }) as [{ m: KvCacheManager; req: FakeRequest }, { m: KvCacheManager; req: FakeRequest }];
+
+  it('does what allocateSlots does for one token, step after step, when every block it fills is private', () => {
+    const [full, fast] = twins(1);
+    for (let c = 14; c < 30; c++) {
+      // The decode of step c: the token after c computed ones, all c + 1 known.
+      full.req.append(7000 + c);
+      expect(full.m.allocateSlots(full.req, 1)).not.toBeNull();
+      full.req.numComputedTokens = c + 1;
+      const quiet = fast.m.allocateSteadySlot(0, c, c + 1);
+      expect(quiet).toBe(full.m.quietUntil(full.req));
+      expect(fast.m.blockIds(0)).toEqual(full.m.blockIds(0));
+      expect(fast.m.numCachedBlocks(0)).toBe(full.m.numCachedBlocks(0));
+      expect(fast.m.freeQueueIds()).toEqual(full.m.freeQueueIds());
+      fast.m.checkInvariants();
+    }
+    expect(fast.m.numCachedBlocks(0)).toBe(7); // 30 tokens: 7 full blocks, counted, none hashed
+    expect(fast.m.numCachedHashes).toBe(1);
+  });
+
+  it('refuses, changing nothing, when a block to register is shared (it needs its hash) or no block is free', () => {
+    const [shared] = twins(Infinity);
+    const before = shared.m.freeQueueIds();
+    expect(shared.m.allocateSteadySlot(0, 15, 16)).toBe(-1); // token 16 fills block 3, a shared one
+    expect(shared.m.numCachedBlocks(0)).toBe(3);
+    expect(shared.m.freeQueueIds()).toEqual(before);
+    const [starved] = twins(1, 5); // 4 usable blocks, all held
+    expect(starved.m.numFreeBlocks).toBe(0);
+    expect(starved.m.allocateSteadySlot(0, 16, 17)).toBe(-1); // token 17 needs a fifth block
+    expect(starved.m.blockIds(0)).toHaveLength(4);
+    starved.m.checkInvariants();
+  });
+});

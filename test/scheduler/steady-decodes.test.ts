@@ -81,8 +81,8 @@ describe('SteadyMarks', () => {
   it('keeps marks aligned with the running list through pushes, removals, compaction and clearing', () => {
     const marks = new SteadyMarks();
     for (let k = 0; k < 4; k++) marks.push();
-    marks.mark(1, 9, -3, true);
-    marks.mark(3, 7, 2, false);
+    marks.mark(1, 9, 12, -3, true);
+    marks.mark(3, 7, 7, 2, false);
     marks.removeAt(0); // positions shift down
     expect(marks.until).toEqual([9, 0, 7]);
     // Compaction drops position 1: position 2 moves to 1.
@@ -91,6 +91,7 @@ describe('SteadyMarks', () => {
     marks.truncate(2);
     expect(marks.until).toEqual([9, 7]);
     expect(marks.offset).toEqual([-3, 2]);
+    expect(marks.stopUntil).toEqual([12, 7]);
     expect(marks.streamed).toEqual([true, false]);
     marks.clear(0);
     expect(marks.until).toEqual([0, 7]);
@@ -99,7 +100,8 @@ describe('SteadyMarks', () => {
 });
 
 describe('steady decodes in a scheduler', () => {
-  it('keep a lone decode steady through its block boundaries: listed only in the steps that start and stop it', () => {
+  /** A lone request (10-token prompt, 30 outputs) run to its end: the steps that list it, and the stretches reported. */
+  function runLone(outputKeyIsPrivate: boolean) {
     const scheduler = new Scheduler({
       maxNumSeqs: 4,
       maxNumBatchedTokens: 64,
@@ -118,7 +120,7 @@ describe('steady decodes in a scheduler', () => {
       steadyOutputs: (_request, from, to) => reported.push([from, to]),
     });
     const request = new SimRequest(
-      { index: 0, requestId: 'r', prompt: TokenContent.run(KEY, 0, 10), outputKey: KEY, maxTokens: 30, arrivalTimeNs: 0, eosTokenId: 2 },
+      { index: 0, requestId: 'r', prompt: TokenContent.run(KEY, 0, 10), outputKey: KEY, outputKeyIsPrivate, maxTokens: 30, arrivalTimeNs: 0, eosTokenId: 2 },
       4,
       true,
     );
@@ -130,15 +132,31 @@ describe('steady decodes in a scheduler', () => {
       if (output.scheduledRequests.length > 0) listedIn.push(output.step);
       steadyOutputs += output.steady.count;
       scheduler.updateFromOutput(output, (r) => syntheticToken(KEY, r.numTokens), 0);
+      scheduler.checkInvariants();
     }
+    return { listedIn, steadyOutputs, reported, request };
+  }
+
+  it('keep a lone decode steady through its block boundaries: listed only in the steps that start and stop it', () => {
+    const { listedIn, steadyOutputs, reported, request } = runLone(false);
     // Step 1 prefills the 10-token prompt and samples output 1; steps 2-29 sample outputs 2-29
     // (block boundaries every 4 tokens included); step 30 samples output 30 = max_tokens.
     expect(listedIn).toEqual([1, 30]);
     expect(steadyOutputs).toBe(28);
     expect(request.numOutputTokens).toBe(30);
-    // Reported stretches cover steps 2-29 without gaps or overlaps.
+    // Its blocks are shared content (registered with their hashes), so each boundary ends a
+    // stretch; the stretches cover steps 2-29 without gaps or overlaps.
+    expect(reported.length).toBeGreaterThan(1);
     expect(reported[0]![0]).toBe(2);
     expect(reported.at(-1)![1]).toBe(29);
     for (let k = 1; k < reported.length; k++) expect(reported[k]![0]).toBe(reported[k - 1]![1] + 1);
+  });
+
+  it('carry a decode of private content across its block boundaries in one stretch (no hash needed there)', () => {
+    const { listedIn, steadyOutputs, reported, request } = runLone(true);
+    expect(listedIn).toEqual([1, 30]);
+    expect(steadyOutputs).toBe(28);
+    expect(request.numOutputTokens).toBe(30);
+    expect(reported).toEqual([[2, 29]]);
   });
 });
