@@ -48,6 +48,8 @@ export function scheduleRunning(
   let steadyCount = 0;
   let steadyOffsets = 0;
   let steadyStreamed = 0;
+  // Until a non-streaming request is marked, every mark is streamed: no need to read the flags.
+  const allStreamed = steady !== undefined && !steady.anyUnstreamed;
   let i = 0;
   while (i < running.length && budget > 0) {
     if (steady !== undefined) {
@@ -56,7 +58,7 @@ export function scheduleRunning(
         // Steady: one decode token, in its place, without reading the request.
         steadyCount++;
         steadyOffsets += steady.offset[i]!;
-        if (steady.streamed[i]!) steadyStreamed++;
+        if (allStreamed || steady.streamed[i]!) steadyStreamed++;
         budget -= 1;
         i++;
         continue;
@@ -66,7 +68,7 @@ export function scheduleRunning(
         if (host.extendSteady(i, step)) {
           steadyCount++;
           steadyOffsets += steady.offset[i]!;
-          if (steady.streamed[i]!) steadyStreamed++;
+          if (allStreamed || steady.streamed[i]!) steadyStreamed++;
           budget -= 1;
           i++;
           continue;

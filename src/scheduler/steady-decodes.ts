@@ -121,6 +121,8 @@ export class SteadyMarks {
   readonly stopUntil: number[] = [];
   readonly offset: number[] = [];
   readonly streamed: boolean[] = [];
+  /** Whether any mark was ever made for a request whose client does not stream (rare). */
+  anyUnstreamed = false;
 
   push(): void {
     this.until.push(0);
@@ -157,6 +159,7 @@ export class SteadyMarks {
     this.stopUntil[position] = stopUntil;
     this.offset[position] = offset;
     this.streamed[position] = streamed;
+    if (!streamed) this.anyUnstreamed = true;
   }
 
   clear(position: number): void {
