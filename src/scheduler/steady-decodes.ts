@@ -266,8 +266,11 @@ export class SteadyDecodes {
     const inFlight = this.lastBuiltStep - this.lastUpdatedStep;
     if (inFlight > 1) return false;
     const quietUntil = kv.allocateSteadySlot(running[position]!.index, computed, computed + 1 - inFlight);
-    if (quietUntil < computed + 1) return false;
-    marks.until[position] = Math.min(step + quietUntil - computed - 1, marks.stopUntil[position]!);
+    if (quietUntil < 0) return false;
+    // This step is steady as in `join` (steadyNow): its slot is allocated. Under async scheduling
+    // the block its token fills is registered one step later, by the next allocation (or by
+    // update_from_output if it leaves), so the quiet bound may end the stretch here.
+    marks.until[position] = Math.min(step + Math.max(quietUntil - computed - 1, 0), marks.stopUntil[position]!);
     return true;
   }
 

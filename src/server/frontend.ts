@@ -188,8 +188,10 @@ export class Frontend {
       if (toStep !== step) throw new Error(`internal: steady outputs up to step ${toStep} were not delivered`);
       this.creditSteady(served, toStep - fromStep + 1, nowNs);
     }
-    if (this.stretchesHead === stretches.length) {
-      stretches.length = 0;
+    // Drop the credited ones now and then, not whenever the queue empties: emptying the array gave
+    // up its storage, to be allocated again at the next push.
+    if (this.stretchesHead >= 4096) {
+      stretches.splice(0, this.stretchesHead);
       this.stretchesHead = 0;
     }
   }

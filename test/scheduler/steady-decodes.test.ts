@@ -3,7 +3,9 @@
 // test/property/steady-decodes.property.test.ts.
 import { describe, expect, it } from 'vitest';
 import { SimRequest } from '../../src/scheduler/request.js';
+import { AsyncScheduler } from '../../src/scheduler/async-scheduler.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
+import type { SchedulerOutput } from '../../src/scheduler/scheduler-output.js';
 import { TokenContent } from '../../src/tokens/token-content.js';
 import { syntheticToken } from '../../src/tokens/synthetic.js';
 import { SteadyMarks, steadyStepsAfter } from '../../src/scheduler/steady-decodes.js';
@@ -100,9 +102,13 @@ describe('SteadyMarks', () => {
 });
 
 describe('steady decodes in a scheduler', () => {
-  /** A lone request (10-token prompt, 30 outputs) run to its end: the steps that list it, and the stretches reported. */
-  function runLone(outputKeyIsPrivate: boolean) {
-    const scheduler = new Scheduler({
+  /**
+   * A lone request (10-token prompt, 30 outputs) run to its end: the steps that list it, and the
+   * stretches reported. Async: each batch is updated after the next one is scheduled, as the
+   * engine does.
+   */
+  function runLone(outputKeyIsPrivate: boolean, asyncScheduling = false) {
+    const config = {
       maxNumSeqs: 4,
       maxNumBatchedTokens: 64,
       maxModelLen: 256,
@@ -112,7 +118,8 @@ describe('steady decodes in a scheduler', () => {
       blockSize: 4,
       numGpuBlocks: 64,
       enablePrefixCaching: true,
-    });
+    } as const;
+    const scheduler = asyncScheduling ? new AsyncScheduler(config) : new Scheduler(config);
     const reported: [number, number][] = [];
     scheduler.enableSteadyDecodes({
       plannedEosCount: () => -1,
@@ -127,12 +134,19 @@ describe('steady decodes in a scheduler', () => {
     scheduler.addRequest(request, 0);
     const listedIn: number[] = [];
     let steadyOutputs = 0;
-    while (scheduler.hasRequests()) {
+    const schedule = () => {
       const output = scheduler.schedule(0);
       if (output.scheduledRequests.length > 0) listedIn.push(output.step);
       steadyOutputs += output.steady.count;
-      scheduler.updateFromOutput(output, (r) => syntheticToken(KEY, r.numTokens), 0);
+      return output;
+    };
+    const sample = (r: SimRequest) => syntheticToken(KEY, r.numTokens);
+    let inFlight: SchedulerOutput | undefined = schedule();
+    while (inFlight !== undefined) {
+      const next = asyncScheduling && scheduler.hasUnfinishedRequests() ? schedule() : undefined;
+      scheduler.updateFromOutput(inFlight, sample, 0);
       scheduler.checkInvariants();
+      inFlight = next ?? (scheduler.hasRequests() ? schedule() : undefined);
     }
     return { listedIn, steadyOutputs, reported, request };
   }
@@ -158,5 +172,14 @@ describe('steady decodes in a scheduler', () => {
     expect(steadyOutputs).toBe(28);
     expect(request.numOutputTokens).toBe(30);
     expect(reported).toEqual([[2, 29]]);
+  });
+
+  it('carry it in one stretch under async scheduling too, whose block registrations lag a step', () => {
+    const { steadyOutputs, reported, request } = runLone(true, true);
+    expect(request.numOutputTokens).toBe(30);
+    expect(reported).toHaveLength(1);
+    const [from, to] = reported[0]!;
+    expect(to - from + 1).toBe(steadyOutputs);
+    expect(steadyOutputs).toBeGreaterThanOrEqual(26);
   });
 });
