@@ -37,8 +37,11 @@ export class Frontend {
   /** The last step whose outputs were delivered, and when. */
   private deliveredStep = 0;
   private lastDeliveryNs = -1;
-  /** Steady stretches reported by the engine whose last step is not delivered yet, in step order. */
-  private readonly stretches: SteadyStretch[] = [];
+  /**
+   * Steady stretches reported by the engine, in step order: from `stretchesHead` on, those whose
+   * last step is not delivered yet; before it, credited ones (undefined).
+   */
+  private readonly stretches: (SteadyStretch | undefined)[] = [];
   private stretchesHead = 0;
   /** Steps whose steady outputs include one (each range) of a client that went away: rarely any. */
   private readonly excludedOutputs: { readonly fromStep: number; readonly toStep: number }[] = [];
@@ -183,7 +186,9 @@ export class Frontend {
   private creditStretchesEndingAt(step: number, nowNs: number): void {
     const stretches = this.stretches;
     while (this.stretchesHead < stretches.length && stretches[this.stretchesHead]!.toStep <= step) {
-      const { served, fromStep, toStep } = stretches[this.stretchesHead++]!;
+      const { served, fromStep, toStep } = stretches[this.stretchesHead]!;
+      // Let go of the request: the credited slot stays in the array until the next splice.
+      stretches[this.stretchesHead++] = undefined;
       if (served.clientDone) continue;
       if (toStep !== step) throw new Error(`internal: steady outputs up to step ${toStep} were not delivered`);
       this.creditSteady(served, toStep - fromStep + 1, nowNs);
