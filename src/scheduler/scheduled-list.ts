@@ -3,6 +3,7 @@
 // counted: nothing downstream needs them one by one. So a step lists a few requests (prefills,
 // admissions, the steps that end a request) however many run, and its arrays grow by push: sizing
 // them up front for every request the step could schedule (max_num_seqs) cost more (issue 9).
+import { removeAt } from './remove-at.js';
 import type { SimRequest } from './request.js';
 import { SteadyEntries } from './scheduler-output.js';
 
@@ -56,8 +57,8 @@ export class ScheduledList {
 
   /** Remove the listed entry at `at`, keeping the order of the others. */
   removeAt(at: number): void {
-    this.requests.splice(at, 1);
-    this.tokens.splice(at, 1);
+    removeAt(this.requests, at);
+    removeAt(this.tokens, at);
   }
 
   /** The listed requests and their tokens, and the steady ones counted. */

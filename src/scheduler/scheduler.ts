@@ -7,6 +7,7 @@ import { KvCacheManager } from '../kv/kv-cache-manager.js';
 import type { JourneyRecord } from '../trace/records.js';
 import { journeyRecord } from './journey.js';
 import { isFinished, type RequestStatus, type SimRequest } from './request.js';
+import { removeAt } from './remove-at.js';
 import { FcfsQueue, PriorityQueue, type RequestQueue } from './request-queue.js';
 import { scheduleRunning, type RunningPassHost } from './running-pass.js';
 import { ScheduledList, type ScheduledEntries } from './scheduled-list.js';
@@ -410,7 +411,7 @@ export class Scheduler {
     for (const request of stopped) {
       const position = this.running.indexOf(request);
       if (position < 0) throw new Error(`internal: stopped request ${request.requestId} was not running`);
-      this.running.splice(position, 1);
+      removeAt(this.running, position);
       marks?.removeAt(position);
     }
   }
@@ -435,7 +436,7 @@ export class Scheduler {
   private removeRunningAt(position: number): void {
     if (position < 0 || position >= this.running.length) throw new Error(`internal: no running request at ${position}`);
     this.steady?.materialize(this.running[position]!);
-    this.running.splice(position, 1);
+    removeAt(this.running, position);
     this.steady?.marks.removeAt(position);
   }
 

@@ -34,6 +34,7 @@
 // path: tests that feed the scheduler chosen tokens need every step done in full. The model's token
 // in a steady step (never its planned EOS) continues the request's output run (SimRequestInit's
 // outputKey), so the outputs of many skipped steps are appended as one run.
+import { removeAt } from './remove-at.js';
 import type { SimRequest } from './request.js';
 import type { SteadyEntries } from './scheduler-output.js';
 import { checkStop } from './stop.js';
@@ -132,10 +133,10 @@ export class SteadyMarks {
   }
 
   removeAt(position: number): void {
-    this.until.splice(position, 1);
-    this.stopUntil.splice(position, 1);
-    this.offset.splice(position, 1);
-    this.streamed.splice(position, 1);
+    removeAt(this.until, position);
+    removeAt(this.stopUntil, position);
+    removeAt(this.offset, position);
+    removeAt(this.streamed, position);
   }
 
   /** The mark at `from` moves to `to` (the running list's compaction moves requests forward). */

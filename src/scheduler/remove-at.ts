@@ -1,0 +1,12 @@
+// Removing one element from the middle of a short array, in place. Array.prototype.splice does
+// the same but also allocates the array of removed elements and goes through a generic builtin:
+// the scheduler removes a running request (and its steady marks) this way for every request that
+// finishes, and splice was about 3 % of a 50k run's time (issue 9).
+
+/** Remove `items[position]`, moving the elements after it down by one. */
+export function removeAt<T>(items: T[], position: number): void {
+  const last = items.length - 1;
+  if (position < 0 || position > last) throw new Error(`internal: no element at ${position} of ${items.length}`);
+  for (let k = position; k < last; k++) items[k] = items[k + 1]!;
+  items.pop();
+}
