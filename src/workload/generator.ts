@@ -206,17 +206,11 @@ function* generate(plan: GeneratorPlan, rate: number, seed: number): Generator<R
     const maxTokens = draws.maxTokens();
     const outputTokens = draws.outputTokens?.();
     const priority = draws.priority();
-    yield {
-      arrivalNs,
-      prompt,
-      maxTokens,
-      ...(outputTokens === undefined ? {} : { outputTokens }),
-      priority,
-      endpoint,
-      stream: streaming,
-      contentKey: key,
-      privateContent: true,
-    };
+    // Two literals rather than a spread of the optional field: a spread builds each spec through a
+    // generic copy, a few percent of a run that generates a million requests (issue 9).
+    yield outputTokens === undefined
+      ? { arrivalNs, prompt, maxTokens, priority, endpoint, stream: streaming, contentKey: key, privateContent: true }
+      : { arrivalNs, prompt, maxTokens, outputTokens, priority, endpoint, stream: streaming, contentKey: key, privateContent: true };
   }
 }
 
