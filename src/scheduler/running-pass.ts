@@ -54,8 +54,9 @@ export function scheduleRunning(
   while (i < running.length && budget > 0) {
     if (steady !== undefined) {
       const until = steady.until[i]!;
-      if (until >= step) {
-        // Steady: one decode token, in its place, without reading the request.
+      // Steady: one decode token, in its place, without reading the request. A stretch that ended
+      // at a block boundary may be carried on through this step by the KV fast path.
+      if (until >= step || (until !== 0 && host.extendSteady(i, step))) {
         steadyCount++;
         steadyOffsets += steady.offset[i]!;
         if (allStreamed || steady.streamed[i]!) steadyStreamed++;
@@ -63,18 +64,7 @@ export function scheduleRunning(
         i++;
         continue;
       }
-      if (until !== 0) {
-        // Its stretch ended at a block boundary: the KV fast path may carry it on through this step.
-        if (host.extendSteady(i, step)) {
-          steadyCount++;
-          steadyOffsets += steady.offset[i]!;
-          if (allStreamed || steady.streamed[i]!) steadyStreamed++;
-          budget -= 1;
-          i++;
-          continue;
-        }
-        host.leaveSteady(i, i + 1);
-      }
+      if (until !== 0) host.leaveSteady(i, i + 1);
     }
     const request = running[i]!;
     const placeholders = request.numOutputPlaceholders;

@@ -78,9 +78,11 @@ export function steadyStepsAfter(request: SimRequest, limits: SteadyLimits): num
 /**
  * Whether the step that has just scheduled `request` for one token (its KV allocation done) can be
  * steady too: its output stops nothing, and the request had an output in the step before, so that
- * the gap before this output is the time between the two steps' deliveries. The allocation left
- * slot c + 1 quiet (it covers it and registered every block it fills), so no block condition is
- * needed.
+ * the gap before this output is the time between the two steps' deliveries. No block condition is
+ * needed: the allocation covers slot c + 1 and registered every block whose tokens are known.
+ * (Under async scheduling the block this step fills waits for its last token, still in flight: the
+ * next step's allocation registers it, or update_from_output if the request is not scheduled then,
+ * in vLLM as here: SteadyDecodes.extend, SteadyEntries.leftInFlight.)
  */
 export function steadyNow(request: SimRequest, limits: Omit<SteadyLimits, 'quietUntil'>, step: number): boolean {
   return decodesItsRun(request) && request.lastSampledStep === step - 1 && firstStoppingStep(request, limits) > 0;
@@ -269,7 +271,7 @@ export class SteadyDecodes {
     const quietUntil = kv.allocateSteadySlot(running[position]!.index, computed, computed + 1 - inFlight);
     if (quietUntil < 0) return false;
     // This step is steady as in `join` (steadyNow): its slot is allocated. Under async scheduling
-    // the block its token fills is registered one step later, by the next allocation (or by
+    // the block it fills is registered one step later, by the next allocation (or by
     // update_from_output if it leaves), so the quiet bound may end the stretch here.
     marks.until[position] = Math.min(step + Math.max(quietUntil - computed - 1, 0), marks.stopUntil[position]!);
     return true;
