@@ -407,13 +407,7 @@ export class Scheduler {
    * step at most.
    */
   private removeFromRunning(stopped: readonly SimRequest[]): void {
-    const marks = this.steady?.marks;
-    for (const request of stopped) {
-      const position = this.running.indexOf(request);
-      if (position < 0) throw new Error(`internal: stopped request ${request.requestId} was not running`);
-      removeAt(this.running, position);
-      marks?.removeAt(position);
-    }
+    for (const request of stopped) this.removeRunningAt(this.running.indexOf(request));
   }
 
   /**

@@ -141,22 +141,6 @@ export class SteadyMarks {
     removeAt(this.streamed, position);
   }
 
-  /** The mark at `from` moves to `to` (the running list's compaction moves requests forward). */
-  move(from: number, to: number): void {
-    this.until[to] = this.until[from]!;
-    this.stopUntil[to] = this.stopUntil[from]!;
-    this.offset[to] = this.offset[from]!;
-    this.streamed[to] = this.streamed[from]!;
-  }
-
-  /** Keep the first `length` marks. */
-  truncate(length: number): void {
-    this.until.length = length;
-    this.stopUntil.length = length;
-    this.offset.length = length;
-    this.streamed.length = length;
-  }
-
   mark(position: number, until: number, stopUntil: number, offset: number, streamed: boolean): void {
     this.until[position] = until;
     this.stopUntil[position] = stopUntil;
@@ -321,9 +305,11 @@ export class SteadyDecodes {
       }
     }
     for (const batch of this.inFlight) if (batch.step >= from) batch.steady.leave(request);
-    if (built > 0) request.lastSampledStep = this.lastBuiltStep;
-    // Every step it was steady in, built, has an output for it, counted and not listed.
-    if (built > 0) this.hooks.steadyOutputs(request, from, this.lastBuiltStep);
+    if (built > 0) {
+      request.lastSampledStep = this.lastBuiltStep;
+      // Every step it was steady in, built, has an output for it, counted and not listed.
+      this.hooks.steadyOutputs(request, from, this.lastBuiltStep);
+    }
   }
 
   /** schedule() built `step`'s output (its batch is now in flight). */

@@ -252,11 +252,11 @@ export class EngineCore {
       served,
     );
     served.sim = sim;
-    // A client that already went away must see its outputs one by one (Frontend.clientAbort).
-    if (served.clientDone) sim.steadyBarred = true;
     served.engineAddNs = nowNs;
     if (served.traced) this.trace!.startCoreSpan(served.index, nowNs);
     this.scheduler.addRequest(sim, nowNs);
+    // A client that already went away must see its outputs one by one (Frontend.clientAbort).
+    if (served.clientDone) this.scheduler.barSteady(sim);
   }
 
   /**

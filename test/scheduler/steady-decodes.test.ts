@@ -80,17 +80,15 @@ describe('steadyStepsAfter', () => {
 });
 
 describe('SteadyMarks', () => {
-  it('keeps marks aligned with the running list through pushes, removals, compaction and clearing', () => {
+  it('keeps marks aligned with the running list through pushes, removals and clearing', () => {
     const marks = new SteadyMarks();
     for (let k = 0; k < 4; k++) marks.push();
     marks.mark(1, 9, 12, -3, true);
     marks.mark(3, 7, 7, 2, false);
     marks.removeAt(0); // positions shift down
     expect(marks.until).toEqual([9, 0, 7]);
-    // Compaction drops position 1: position 2 moves to 1.
-    marks.move(0, 0);
-    marks.move(2, 1);
-    marks.truncate(2);
+    // A finished request leaves from the middle: position 2 moves to 1.
+    marks.removeAt(1);
     expect(marks.until).toEqual([9, 7]);
     expect(marks.offset).toEqual([-3, 2]);
     expect(marks.stopUntil).toEqual([12, 7]);
