@@ -20,8 +20,19 @@
 // Positions live in an Int32Array at `id * stride`: by default the queue's own array (stride 1);
 // the block pool passes its per-block record array instead, so that a block's position shares a
 // cache line with its ref count and hash (block-pool.ts).
+//
+// Anonymous runs: the block pool keeps the blocks of a request's private content (no other request
+// can ever look them up, so nothing needs to know which ids they have) as a count, not as ids
+// (block-pool.ts, "anonymous blocks"). Freed, they are one ring entry: a negative number -k for a
+// run of k blocks, which has no position and is always live. Popping takes blocks from the run at
+// the head one at a time (popleft) or many at once (takeAnonymous); adjacent runs merge. Where it
+// matters, the order is vLLM's: a named block (one with an id, which may hold a prefix-cache hash)
+// sits exactly where vLLM's list has it, among as many anonymous blocks before and after it.
 
 const NOT_QUEUED = -1;
+
+/** What `popleft` returns for a block taken from an anonymous run (it has no id). */
+export const ANONYMOUS = -1;
 
 /** Where the queue keeps each block's position: `ints[id * stride]`. */
 export interface QueuePositions {
@@ -36,8 +47,10 @@ export class FreeBlockQueue {
   private head = 0;
   /** Ring entries from `head` on, live and stale. */
   private used = 0;
-  /** Live entries: the queue length. */
+  /** Free blocks: the named live entries plus the blocks of the anonymous runs (the queue length). */
   private count = 0;
+  /** Blocks in anonymous runs. */
+  private anonymous = 0;
   private readonly positions: Int32Array;
   private readonly stride: number;
 
@@ -75,13 +88,21 @@ export class FreeBlockQueue {
     return this.count;
   }
 
+  /** Blocks in anonymous runs (they count in `length` too). */
+  get anonymousLength(): number {
+    return this.anonymous;
+  }
+
   /** Whether `id` is currently in the queue. */
   contains(id: number): boolean {
     this.checkId(id);
     return this.positions[id * this.stride] !== NOT_QUEUED;
   }
 
-  /** Remove and return the head (least recently freed) block. */
+  /**
+   * Remove and return the head (least recently freed) block: its id, or ANONYMOUS for a block of
+   * an anonymous run.
+   */
   popleft(): number {
     if (this.count === 0) throw new Error('internal: FreeBlockQueue.popleft: no free blocks available');
     const ring = this.ring;
@@ -91,14 +112,51 @@ export class FreeBlockQueue {
     for (;;) {
       const at = this.head;
       const id = ring[at]!;
-      this.head = (at + 1) & this.mask;
-      this.used--;
+      if (id < 0) {
+        // An anonymous run (always live): one block of it.
+        this.count--;
+        this.anonymous--;
+        if (id === -1) this.dropHead();
+        else ring[at] = id + 1;
+        return ANONYMOUS;
+      }
+      this.dropHead();
       if (positions[id * stride] === at) {
         positions[id * stride] = NOT_QUEUED;
         this.count--;
         return id;
       }
     }
+  }
+
+  /**
+   * If the head of the queue is an anonymous run, take up to `max` blocks from it and return how
+   * many; 0 when the head block is a named one (or the queue is empty). Stale entries before the
+   * head are dropped on the way.
+   */
+  takeAnonymous(max: number): number {
+    const ring = this.ring;
+    while (this.count > 0 && max > 0) {
+      const at = this.head;
+      const entry = ring[at]!;
+      if (entry >= 0) {
+        if (this.positions[entry * this.stride] === at) return 0;
+        this.dropHead(); // stale
+        continue;
+      }
+      const taken = Math.min(-entry, max);
+      if (taken === -entry) this.dropHead();
+      else ring[at] = entry + taken;
+      this.count -= taken;
+      this.anonymous -= taken;
+      return taken;
+    }
+    return 0;
+  }
+
+  private dropHead(): void {
+    this.head = (this.head + 1) & this.mask;
+    this.used--;
   }
 
   /**
@@ -112,7 +170,10 @@ export class FreeBlockQueue {
     const stride = this.stride;
     const end = Math.min(n, this.used);
     let sum = 0;
-    for (let k = 0; k < end; k++) sum += positions[ring[(this.head + k) & this.mask]! * stride]!;
+    for (let k = 0; k < end; k++) {
+      const id = ring[(this.head + k) & this.mask]!;
+      if (id >= 0) sum += positions[id * stride]!;
+    }
     return sum;
   }
 
@@ -149,18 +210,40 @@ export class FreeBlockQueue {
     this.count++;
   }
 
+  /** Add `k` anonymous blocks at the tail (one run, merged with a run already there). */
+  appendAnonymous(k: number): void {
+    if (!Number.isInteger(k) || k < 0) throw new Error(`internal: FreeBlockQueue.appendAnonymous(${k})`);
+    if (k === 0) return;
+    if (this.count + k > this.capacity) {
+      throw new Error(`internal: FreeBlockQueue.appendAnonymous(${k}) overfills ${this.count} of ${this.capacity}`);
+    }
+    this.count += k;
+    this.anonymous += k;
+    if (this.used > 0) {
+      const tail = (this.head + this.used - 1) & this.mask;
+      if (this.ring[tail]! < 0) {
+        this.ring[tail] = this.ring[tail]! - k;
+        return;
+      }
+    }
+    if (this.used === this.ring.length) this.compact();
+    this.ring[(this.head + this.used) & this.mask] = -k;
+    this.used++;
+  }
+
   /** Add the blocks at the tail in the given order. */
   appendN(ids: readonly number[]): void {
     for (let i = 0; i < ids.length; i++) this.append(ids[i]!);
   }
 
-  /** The queue contents, head first. For tests and debugging (allocates). */
+  /** The queue contents, head first, ANONYMOUS for each anonymous block. For tests and debugging (allocates). */
   toArray(): number[] {
     const out: number[] = [];
     for (let k = 0; k < this.used; k++) {
       const at = (this.head + k) & this.mask;
       const id = this.ring[at]!;
-      if (this.isLiveEntry(id, at)) out.push(id);
+      if (id < 0) for (let b = 0; b < -id; b++) out.push(ANONYMOUS);
+      else if (this.isLiveEntry(id, at)) out.push(id);
     }
     return out;
   }
@@ -170,17 +253,20 @@ export class FreeBlockQueue {
    * `length`. Throws Error('internal: ...') on corruption. O(capacity); for tests and debug runs.
    */
   checkInvariants(): void {
-    if (this.used > this.ring.length || this.count > this.used) {
+    if (this.used > this.ring.length || this.count - this.anonymous > this.used) {
       throw new Error(`internal: free queue uses ${this.used} of ${this.ring.length} ring slots for ${this.count} blocks`);
     }
     let live = 0;
+    let anonymous = 0;
     for (let k = 0; k < this.used; k++) {
       const at = (this.head + k) & this.mask;
       const id = this.ring[at]!;
-      if (id < 0 || id >= this.capacity) throw new Error(`internal: free queue holds invalid id ${id}`);
-      if (this.isLiveEntry(id, at)) live++;
+      if (id < 0) anonymous -= id;
+      else if (id >= this.capacity) throw new Error(`internal: free queue holds invalid id ${id}`);
+      else if (this.isLiveEntry(id, at)) live++;
     }
-    if (live !== this.count) throw new Error(`internal: free queue holds ${live} blocks but counts ${this.count}`);
+    if (anonymous !== this.anonymous) throw new Error(`internal: free queue holds ${anonymous} anonymous blocks but counts ${this.anonymous}`);
+    if (live + anonymous !== this.count) throw new Error(`internal: free queue holds ${live + anonymous} blocks but counts ${this.count}`);
     let queued = 0;
     for (let id = 0; id < this.capacity; id++) {
       const at = this.positions[id * this.stride]!;
@@ -191,7 +277,9 @@ export class FreeBlockQueue {
         throw new Error(`internal: block ${id} has free-queue position ${at}, which does not hold it`);
       }
     }
-    if (queued !== this.count) throw new Error(`internal: ${queued} blocks have free-queue positions but the queue counts ${this.count}`);
+    if (queued !== this.count - this.anonymous) {
+      throw new Error(`internal: ${queued} blocks have free-queue positions but the queue counts ${this.count - this.anonymous} named ones`);
+    }
   }
 
   private isLiveEntry(id: number, at: number): boolean {
@@ -206,7 +294,9 @@ export class FreeBlockQueue {
     for (let k = 0; k < this.used; k++) {
       const at = (this.head + k) & this.mask;
       const id = old[at]!;
-      if (this.positions[id * this.stride] === at) {
+      if (id < 0) {
+        ring[n++] = id; // an anonymous run: always live, no position
+      } else if (this.positions[id * this.stride] === at) {
         ring[n] = id;
         this.positions[id * this.stride] = n;
         n++;

@@ -37,9 +37,16 @@ export const EMPTY_BLOCK_IDS: readonly number[] = Object.freeze([]);
 
 const NO_HITS: ComputedBlocks = Object.freeze({ blocks: EMPTY_BLOCK_IDS, numHitTokens: 0 });
 
-/** vLLM's req_to_blocks[rid] plus num_cached_block[rid] for one request. */
+/**
+ * vLLM's req_to_blocks[rid] plus num_cached_block[rid] for one request. The table is `blocks`, the
+ * ids of its named blocks, followed by `anonymous` blocks of the request's private content, which
+ * have no ids (block-pool.ts, "anonymous blocks"): the blocks from firstPrivateBlock on, unless
+ * they were prefix-cache hits.
+ */
 interface RequestTable {
   readonly blocks: number[];
+  /** Blocks after `blocks`, counted, without ids. */
+  anonymous: number;
   /** Leading blocks of `blocks` registered in the prefix cache, as vLLM counts them. */
   numCached: number;
   /**
@@ -196,7 +203,8 @@ export class KvCacheManager {
    * Make room for `numNewTokens` more tokens (plus `numLookaheadTokens` speculative slots) after
    * `req.numComputedTokens + numHitTokens`. On a request's first admission, `hitBlocks` (from
    * getComputedBlocks) are touched and become the head of its table. Returns the newly popped
-   * block ids, or null, with no side effects at all, if the free queue is too short. Evictable
+   * block ids (anonymous blocks have none: block-pool.ts), or null, with no side effects at all,
+   * if the free queue is too short. Evictable
    * hit blocks (ref 0) sit in the free queue, so taking them uses free capacity too.
    */
   allocateSlots(
@@ -207,10 +215,11 @@ export class KvCacheManager {
     numLookaheadTokens = 0,
   ): readonly number[] | null {
     const numBlocksBefore = this.numAllocatedBlocks(req.index);
+    const namedBefore = this.blockIds(req.index).length;
     if (!this.tryAllocateSlots(req, numNewTokens, numHitTokens, hitBlocks, numLookaheadTokens)) return null;
     const blocks = this.blockIds(req.index);
     // A first admission's table starts with its hit blocks, which are not new.
-    const firstNew = numBlocksBefore === 0 ? hitBlocks.length : numBlocksBefore;
+    const firstNew = numBlocksBefore === 0 ? hitBlocks.length : namedBefore;
     return blocks.length > firstNew ? blocks.slice(firstNew) : EMPTY_BLOCK_IDS;
   }
 
@@ -249,7 +258,7 @@ export class KvCacheManager {
       if (hitBlocks.length > 0) {
         throw new Error(`internal: allocateSlots: request ${req.index} is already admitted but got hit blocks`);
       }
-      toAllocate = Math.max(required - table.blocks.length, 0);
+      toAllocate = Math.max(required - table.blocks.length - table.anonymous, 0);
     } else {
       if (hitBlocks.length > 0 && !this.enablePrefixCaching) {
         throw new Error('internal: allocateSlots: hit blocks with prefix caching disabled');
@@ -265,6 +274,7 @@ export class KvCacheManager {
       this.pool.touch(hitBlocks);
       table = {
         blocks: hitBlocks.slice(),
+        anonymous: 0,
         numCached: hitBlocks.length,
         numRegistered: hitBlocks.length,
         firstPrivateBlock: req.firstPrivateBlock,
@@ -272,7 +282,8 @@ export class KvCacheManager {
       this.tables.set(req.index, table);
     }
 
-    if (required > table.blocks.length) this.pool.getNewBlocksInto(required - table.blocks.length, table.blocks);
+    const held = table.blocks.length + table.anonymous;
+    if (required > held) this.allocateBlocks(table, required - held);
 
     // Register blocks that become full with this step's tokens now, not after the forward pass,
     // so later requests in the same schedule() call can hit them. Capped at numTokens so slots
@@ -299,11 +310,11 @@ export class KvCacheManager {
     // As allocateSlots with numNewTokens = 1, no hits, no lookahead.
     const numComputed = Math.min(computed, this.maxModelLen);
     const required = Math.ceil(Math.min(numComputed + 1, this.maxModelLen) / B);
-    const toAllocate = Math.max(required - table.blocks.length, 0);
+    const toAllocate = Math.max(required - table.blocks.length - table.anonymous, 0);
     if (toAllocate > this.pool.numFreeBlocks) return -1;
     const numFull = this.enablePrefixCaching ? Math.floor(Math.min(numComputed + 1, knownTokens) / B) : 0;
     if (numFull > table.numCached && Math.min(numFull, table.firstPrivateBlock) > table.numRegistered) return -1;
-    if (toAllocate > 0) this.pool.getNewBlocksInto(toAllocate, table.blocks);
+    if (toAllocate > 0) this.allocateBlocks(table, toAllocate);
     if (numFull > table.numCached) table.numCached = numFull;
     const quiet = this.quietBound(table);
     this.tables.setQuietUntil(index, quiet);
@@ -326,6 +337,16 @@ export class KvCacheManager {
     if (table === undefined) return;
     this.registerFullBlocks(req, table, numTokens);
     this.tables.setQuietUntil(req.index, this.quietBound(table));
+  }
+
+  /**
+   * Append `k` new blocks to the table: named ones at places before the request's first private
+   * block, anonymous ones from there on (block-pool.ts).
+   */
+  private allocateBlocks(table: RequestTable, k: number): void {
+    const named = Math.max(0, Math.min(k, table.firstPrivateBlock - table.blocks.length - table.anonymous));
+    this.pool.allocateInto(named, k - named, table.blocks);
+    table.anonymous += k - named;
   }
 
   /** The request of the last lookup was admitted: nobody will ask for that result again. */
@@ -359,7 +380,15 @@ export class KvCacheManager {
    */
   freePreempted(req: KvRequestView): void {
     const table = this.tables.get(req.index);
-    if (table !== undefined) this.registerUpTo(req, table, table.numCached);
+    if (table !== undefined) {
+      // Registered blocks need ids: its anonymous blocks among them get theirs now.
+      const toName = Math.min(table.numCached - table.blocks.length, table.anonymous);
+      if (toName > 0) {
+        this.pool.nameAnonymous(toName, table.blocks);
+        table.anonymous -= toName;
+      }
+      this.registerUpTo(req, table, table.numCached);
+    }
     this.freeIndex(req.index);
   }
 
@@ -368,6 +397,8 @@ export class KvCacheManager {
     const table = this.tables.get(reqIndex);
     if (table === undefined) return;
     this.tables.delete(reqIndex);
+    // The anonymous blocks are the table's tail: freed first.
+    this.pool.freeAnonymous(table.anonymous);
     this.pool.freeTableReversed(table.blocks);
   }
 
@@ -379,8 +410,10 @@ export class KvCacheManager {
     return this.tables.quietUntil(req.index);
   }
 
+  /** Blocks the request holds, named and anonymous (kv.blocks_allocated_gpu). */
   numAllocatedBlocks(reqIndex: number): number {
-    return this.tables.get(reqIndex)?.blocks.length ?? 0;
+    const table = this.tables.get(reqIndex);
+    return table === undefined ? 0 : table.blocks.length + table.anonymous;
   }
 
   /** Leading blocks of the request registered in the prefix cache (kv.blocks_cached_gpu). */
@@ -388,7 +421,10 @@ export class KvCacheManager {
     return this.tables.get(reqIndex)?.numCached ?? 0;
   }
 
-  /** The request's block table (empty when it has none). Read-only view for tests and snapshots. */
+  /**
+   * The ids of the request's named blocks: its block table but for the anonymous blocks at its end
+   * (block-pool.ts). Empty when it has none. Read-only view for tests.
+   */
   blockIds(reqIndex: number): readonly number[] {
     return this.tables.get(reqIndex)?.blocks ?? EMPTY_BLOCK_IDS;
   }
@@ -446,7 +482,8 @@ export class KvCacheManager {
   /**
    * Check KV block conservation; throws Error('internal: ...') on any breach. Every usable block
    * is either in the free queue with ref 0, or out of it with ref equal to the number of request
-   * tables holding it; the queue length equals the number of ref-0 usable blocks; the hash map
+   * tables holding it, or a spare id (one per anonymous block, free or held); the queue length
+   * equals the number of ref-0 usable blocks and anonymous free blocks; the hash map
    * and per-block hashes agree; and each request's decode fast-path bound is up to date. O(blocks + table entries); for tests and debug runs.
    */
   checkInvariants(): void {
@@ -454,14 +491,20 @@ export class KvCacheManager {
     const queue = this.pool.freeQueue;
     queue.checkInvariants();
     const holders = new Int32Array(n);
+    let heldAnonymous = 0;
     for (const [index, table] of this.tables.entries()) {
-      if (table.numCached > table.blocks.length) {
-        throw new Error(`internal: request ${index} has ${table.numCached} cached of ${table.blocks.length} blocks`);
+      const held = table.blocks.length + table.anonymous;
+      if (table.numCached > held) {
+        throw new Error(`internal: request ${index} has ${table.numCached} cached of ${held} blocks`);
       }
-      if (table.numRegistered > table.numCached) {
-        throw new Error(`internal: request ${index} has ${table.numRegistered} registered of ${table.numCached} cached blocks`);
+      if (table.numRegistered > Math.min(table.numCached, table.blocks.length)) {
+        throw new Error(`internal: request ${index} has ${table.numRegistered} registered of ${table.numCached} cached, ${table.blocks.length} named blocks`);
       }
-      for (let b = table.numRegistered; b < table.numCached; b++) {
+      if (table.anonymous > 0 && table.blocks.length < table.firstPrivateBlock) {
+        throw new Error(`internal: request ${index} has anonymous blocks from ${table.blocks.length}, before its first private block ${table.firstPrivateBlock}`);
+      }
+      heldAnonymous += table.anonymous;
+      for (let b = table.numRegistered; b < Math.min(table.numCached, table.blocks.length); b++) {
         if (this.pool.blockHash(table.blocks[b]!) !== null) {
           throw new Error(`internal: request ${index}'s unregistered private block ${table.blocks[b]} has a hash`);
         }
@@ -476,8 +519,22 @@ export class KvCacheManager {
       }
     }
     if (queue.contains(0)) throw new Error('internal: the null block is in the free queue');
-    let refZero = 0;
+    if (this.pool.numAnonymousBlocks !== queue.anonymousLength + heldAnonymous) {
+      throw new Error(
+        `internal: ${this.pool.numAnonymousBlocks} spare ids for ${queue.anonymousLength} free and ${heldAnonymous} held anonymous blocks`,
+      );
+    }
+    const spare = new Uint8Array(n);
+    for (const id of this.pool.spareIds()) {
+      if (id <= 0 || id >= n || spare[id] === 1) throw new Error(`internal: invalid or repeated spare id ${id}`);
+      spare[id] = 1;
+      if (queue.contains(id) || holders[id] !== 0 || this.pool.refCount(id) !== 0 || this.pool.blockHash(id) !== null) {
+        throw new Error(`internal: spare id ${id} is queued, held, referenced or hashed`);
+      }
+    }
+    let refZero = queue.anonymousLength;
     for (let id = 1; id < n; id++) {
+      if (spare[id] === 1) continue;
       const ref = this.pool.refCount(id);
       if (queue.contains(id)) {
         if (ref !== 0 || holders[id] !== 0) {
@@ -511,7 +568,7 @@ export class KvCacheManager {
    */
   private quietBound(table: RequestTable): number {
     const B = this.blockSize;
-    const noNewBlock = table.blocks.length * B;
+    const noNewBlock = (table.blocks.length + table.anonymous) * B;
     return this.enablePrefixCaching ? Math.min(noNewBlock, (table.numCached + 1) * B - 1) : noNewBlock;
   }
 

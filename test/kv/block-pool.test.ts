@@ -26,6 +26,30 @@ describe('BlockPool', () => {
     expect(pool.refCount(3)).toBe(0);
   });
 
+  it('hands out anonymous blocks: a named one popped for them evicts its hash and lends its id to a named place later', () => {
+    const pool = new BlockPool(6, true);
+    const first = pool.getNewBlocks(2); // ids 1, 2
+    pool.cacheFullBlocks(first, [101, 202], 0, 2);
+    pool.freeBlocks([2, 1]); // queue: 3 4 5 2 1
+    const table: number[] = [];
+    pool.allocateInto(1, 4, table); // id 3 named; 4, 5, 2 (evicting 202) and 1 (evicting 101) anonymous
+    expect(table).toEqual([3]);
+    expect(pool.numFreeBlocks).toBe(0);
+    expect(pool.numAnonymousBlocks).toBe(4);
+    expect(pool.numCachedHashes).toBe(0);
+    expect(pool.getCachedBlock(101)).toBeUndefined();
+    pool.freeAnonymous(4);
+    pool.freeTableReversed(table); // queue: 4 anonymous, then 3
+    expect(pool.freeQueue.toArray()).toEqual([-1, -1, -1, -1, 3]);
+    const named: number[] = [];
+    pool.allocateInto(2, 0, named); // anonymous blocks popped for named places take spare ids
+    expect(named).toHaveLength(2);
+    expect(new Set([...named, ...pool.spareIds(), 3])).toEqual(new Set([1, 2, 3, 4, 5]));
+    for (const id of named) expect(pool.refCount(id)).toBe(1);
+    expect(pool.numAnonymousBlocks).toBe(2);
+    expect(() => pool.allocateInto(2, 2, [])).toThrow(/only 3 free/);
+  });
+
   it('touch takes a ref-0 block out of the middle of the queue', () => {
     const pool = new BlockPool(6, true);
     pool.touch([3]);

@@ -2,7 +2,7 @@
 // test_free_kv_cache_block_queue_{initialization,operations,append_n,popleft_n,get_all_free_blocks}.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FreeBlockQueue } from '../../src/kv/free-block-queue.js';
+import { ANONYMOUS, FreeBlockQueue } from '../../src/kv/free-block-queue.js';
 
 describe('FreeBlockQueue', () => {
   it('starts with every id in id order by default', () => {
@@ -142,6 +142,75 @@ describe('FreeBlockQueue', () => {
         }
       }),
       { seed: 9, numRuns: 200 },
+    );
+  });
+
+  it('keeps anonymous blocks as runs: merged at the tail, taken from the head one or many at a time', () => {
+    const q = new FreeBlockQueue(10, [0, 1]);
+    q.appendAnonymous(3);
+    q.appendAnonymous(2); // merges with the run before it
+    q.append(2);
+    q.appendAnonymous(1);
+    expect(q.length).toBe(9);
+    expect(q.anonymousLength).toBe(6);
+    expect(q.toArray()).toEqual([0, 1, -1, -1, -1, -1, -1, 2, -1]);
+    q.checkInvariants();
+    expect(q.takeAnonymous(4)).toBe(0); // a named block is at the head
+    expect([q.popleft(), q.popleft(), q.popleft()]).toEqual([0, 1, ANONYMOUS]);
+    expect(q.takeAnonymous(3)).toBe(3);
+    expect(q.takeAnonymous(3)).toBe(1); // the rest of the run, not the run after block 2
+    expect(q.takeAnonymous(3)).toBe(0);
+    q.remove(2); // a stale entry before the last run is dropped on the way
+    expect(q.takeAnonymous(3)).toBe(1);
+    expect(q.length).toBe(0);
+    expect(q.anonymousLength).toBe(0);
+    q.checkInvariants();
+    expect(() => q.appendAnonymous(11)).toThrow(/overfills/);
+  });
+
+  it('matches a plain array with anonymous runs under random operations', () => {
+    // Anonymous blocks are -1 in the model. takeAnonymous may stop at a run's end (runs merge only
+    // when appended next to each other), so the model only bounds what it takes.
+    const op = fc.record({ kind: fc.constantFrom('popleft', 'remove', 'append', 'appendAnonymous', 'takeAnonymous'), pick: fc.nat(10) });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        const capacity = 8;
+        const q = new FreeBlockQueue(capacity, [0, 1, 2, 3, 4]);
+        const model: number[] = [0, 1, 2, 3, 4];
+        for (const o of ops) {
+          const absent = [0, 1, 2, 3, 4].filter((id) => !model.includes(id));
+          const named = model.filter((id) => id >= 0);
+          if (o.kind === 'popleft' && model.length > 0) {
+            expect(q.popleft()).toBe(model.shift());
+          } else if (o.kind === 'remove' && named.length > 0) {
+            const id = named[o.pick % named.length]!;
+            model.splice(model.indexOf(id), 1);
+            q.remove(id);
+          } else if (o.kind === 'append' && absent.length > 0) {
+            const id = absent[o.pick % absent.length]!;
+            q.append(id);
+            model.push(id);
+          } else if (o.kind === 'appendAnonymous' && model.length < capacity) {
+            const k = 1 + (o.pick % (capacity - model.length));
+            q.appendAnonymous(k);
+            for (let i = 0; i < k; i++) model.push(ANONYMOUS);
+          } else if (o.kind === 'takeAnonymous') {
+            let leading = 0;
+            while (leading < model.length && model[leading] === ANONYMOUS) leading++;
+            const max = 1 + (o.pick % 4);
+            const taken = q.takeAnonymous(max);
+            if (leading === 0) expect(taken).toBe(0);
+            else expect(taken).toBeGreaterThanOrEqual(1);
+            expect(taken).toBeLessThanOrEqual(Math.min(max, leading));
+            model.splice(0, taken);
+          }
+          expect(q.length).toBe(model.length);
+          expect(q.anonymousLength).toBe(model.filter((id) => id === ANONYMOUS).length);
+          expect(q.toArray()).toEqual(model);
+          q.checkInvariants();
+        }
+      }),
+      { seed: 11, numRuns: 200 },
     );
   });
 

@@ -235,10 +235,22 @@ describe('private blocks (KvRequestView.firstPrivateBlock)', () => {
   const setUp = () => {
     const m = new KvCacheManager({ numGpuBlocks: 10, blockSize: 4, maxModelLen: 100, enablePrefixCaching: true });
     const req = new FakeRequest(0, range(100, 114), 4, { firstPrivateBlock: 1 });
-    expect(m.allocateSlots(req, 14)).toEqual([1, 2, 3, 4]);
+    // Four blocks: block 0 named (id 1), the three private ones anonymous (no ids: block-pool.ts).
+    expect(m.allocateSlots(req, 14)).toEqual([1]);
+    expect(m.numAllocatedBlocks(0)).toBe(4);
+    expect(m.numFreeBlocks).toBe(5);
     req.numComputedTokens = 14;
     return { m, req };
   };
+
+  it('are anonymous: freed as one run at the queue tail, before the named ones (tail first)', () => {
+    const { m, req } = setUp();
+    m.free(req);
+    // 5, 6, ... were never popped; ids 2-4 went to the spares when popped for anonymous places.
+    expect(m.freeQueueIds()).toEqual([5, 6, 7, 8, 9, -1, -1, -1, 1]);
+    expect(m.numFreeBlocks).toBe(9);
+    m.checkInvariants();
+  });
 
   it('count as cached at once, as vLLM counts them, but only the shared ones enter the prefix cache', () => {
     const { m } = setUp();
@@ -252,9 +264,17 @@ describe('private blocks (KvRequestView.firstPrivateBlock)', () => {
     const { m, req } = setUp();
     m.freePreempted(req);
     expect(m.numCachedHashes).toBe(3);
+    // The two private blocks registered got spare ids (4, then 3) and sit named in the queue, the
+    // unfilled last block anonymous before them (freed tail first).
+    expect(m.freeQueueIds()).toEqual([5, 6, 7, 8, 9, -1, 3, 4, 1]);
+    m.checkInvariants();
     req.numComputedTokens = 0;
     // floor((14 - 1) / 4) = 3 blocks may hit: all three, in table order.
-    expect(m.getComputedBlocks(req)).toEqual({ blocks: [1, 2, 3], numHitTokens: 12 });
+    expect(m.getComputedBlocks(req)).toEqual({ blocks: [1, 4, 3], numHitTokens: 12 });
+    // Resumed: the hits head its table, named; the new last block is anonymous again.
+    expect(m.allocateSlots(req, 2, 12, [1, 4, 3])).toEqual([]);
+    expect(m.blockIds(0)).toEqual([1, 4, 3]);
+    expect(m.numAllocatedBlocks(0)).toBe(4);
     m.checkInvariants();
   });
 
@@ -308,7 +328,7 @@ describe('allocateSteadySlot (a steady decode at a block boundary, by index alon
     const [starved] = twins(1, 5); // 4 usable blocks, all held
     expect(starved.m.numFreeBlocks).toBe(0);
     expect(starved.m.allocateSteadySlot(0, 16, 17)).toBe(-1); // token 17 needs a fifth block
-    expect(starved.m.blockIds(0)).toHaveLength(4);
+    expect(starved.m.numAllocatedBlocks(0)).toBe(4);
     starved.m.checkInvariants();
   });
 });
