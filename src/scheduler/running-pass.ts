@@ -43,28 +43,32 @@ export function scheduleRunning(
   const { maxNumBatchedTokens, longPrefillTokenThreshold: threshold, maxModelLen, policy } = host.config;
   const { kv, running, steady } = host;
   let budget = maxNumBatchedTokens;
-  // The steady requests scheduled (steady-decodes.ts): how many, the sum of their marks' offsets
-  // (each one's context is its offset + step), how many are streamed. Counted here, added at the end.
-  let steadyCount = 0;
-  let steadyOffsets = 0;
-  let steadyStreamed = 0;
-  // Until a non-streaming request is marked, every mark is streamed: no need to read the flags.
-  const allStreamed = steady !== undefined && !steady.anyUnstreamed;
+  // The steady requests scheduled (steady-decodes.ts) are the marked positions that the pass
+  // reaches: after it, every mark left is of a request steady in this step, or of one that joined
+  // in it to be steady from the next step on (counted here, to be taken out of the marks' totals).
+  let laterCount = 0;
+  let laterOffsets = 0;
+  let laterStreamed = 0;
   let i = 0;
   while (i < running.length && budget > 0) {
     if (steady !== undefined) {
-      const until = steady.until[i]!;
-      // Steady: one decode token, in its place, without reading the request. A stretch that ended
-      // at a block boundary may be carried on through this step by the KV fast path.
-      if (until >= step || (until !== 0 && host.extendSteady(i, step))) {
-        steadyCount++;
-        steadyOffsets += steady.offset[i]!;
-        if (allStreamed || steady.streamed[i]!) steadyStreamed++;
-        budget -= 1;
-        i++;
-        continue;
+      // Steady: one decode token each, in their places, without reading the requests: a scan of
+      // one array. A stretch that ended at a block boundary may be carried on through this step
+      // by the KV fast path.
+      const until = steady.until;
+      const from = i;
+      const end = Math.min(running.length, i + budget);
+      while (i < end && until[i]! >= step) i++;
+      budget -= i - from;
+      if (i === end) continue;
+      if (until[i] !== 0) {
+        if (host.extendSteady(i, step)) {
+          budget -= 1;
+          i++;
+          continue;
+        }
+        host.leaveSteady(i, i + 1);
       }
-      if (until !== 0) host.leaveSteady(i, i + 1);
     }
     const request = running[i]!;
     const placeholders = request.numOutputPlaceholders;
@@ -89,6 +93,13 @@ export function scheduleRunning(
       const victim = pickVictim(running, policy);
       if (policy === 'priority') {
         const victimAt = running.indexOf(victim);
+        // A victim that joined in this step to be steady from the next: out of the later counts
+        // (removing it takes its mark out of the totals).
+        if (steady !== undefined && steady.until[victimAt] !== 0 && victim.steadyFrom > step) {
+          laterCount--;
+          laterOffsets -= steady.offset[victimAt]!;
+          if (steady.streamed[victimAt]!) laterStreamed--;
+        }
         // Already scheduled this step, listed or steady (a steady mark before `i` that is not one
         // this step's schedule just set): return its tokens to the budget.
         const at = scheduled.indexOf(victim);
@@ -98,9 +109,6 @@ export function scheduleRunning(
           i--;
         } else if (steady !== undefined && victimAt < i && steady.until[victimAt]! >= step) {
           budget += 1;
-          steadyCount--;
-          steadyOffsets -= steady.offset[victimAt]!;
-          if (steady.streamed[victimAt]!) steadyStreamed--;
           i--;
         }
         host.removeRunningAt(victimAt);
@@ -122,19 +130,23 @@ export function scheduleRunning(
       // after `i` and skips the requests in between this step: steady ones among them leave.
       const position = running[i] === request ? i : running.indexOf(request);
       host.leaveSteady(position + 1, Math.min(i + 1, running.length));
-      if (host.joinSteady(position, request, n, step)) {
-        steadyCount++;
-        steadyOffsets += steady.offset[position]!;
-        if (steady.streamed[position]!) steadyStreamed++;
-      } else {
+      if (!host.joinSteady(position, request, n, step)) {
         scheduled.push(request, n);
+        if (steady.until[position] !== 0) {
+          laterCount++;
+          laterOffsets += steady.offset[position]!;
+          if (steady.streamed[position]!) laterStreamed++;
+        }
       }
     }
     i++;
   }
-  // Steady requests the budget did not reach are not scheduled this step: they take the full path.
-  if (steady !== undefined) host.leaveSteady(i, running.length);
-  scheduled.addSteady(steadyCount, steadyOffsets + steadyCount * step, steadyStreamed);
+  if (steady !== undefined) {
+    // Steady requests the budget did not reach are not scheduled this step: they take the full path.
+    host.leaveSteady(i, running.length);
+    const count = steady.markedCount - laterCount;
+    scheduled.addSteady(count, steady.markedOffsets - laterOffsets + count * step, steady.markedStreamed - laterStreamed);
+  }
   return budget;
 }
 
