@@ -12,13 +12,12 @@ import type { EventCalendar } from '../engine/calendar.js';
 import type { RandomStream, RandomStreams } from '../engine/random.js';
 import type { MetricsCollector } from '../report/metrics.js';
 import { AsyncScheduler } from '../scheduler/async-scheduler.js';
-import type { SimRequest, SimRequestInit } from '../scheduler/request.js';
+import type { SimRequest } from '../scheduler/request.js';
 import { Scheduler, type SchedulerListener } from '../scheduler/scheduler.js';
 import type { SchedulerOutput, StepSampler } from '../scheduler/scheduler-output.js';
 import { createStepTimeModel, schedulerTimeNs, type StepTimeModel } from '../timing/step-time.js';
 import type { StepRecord, TraceRecorder } from '../trace/records.js';
 import { TokenContent } from '../tokens/token-content.js';
-import type { RequestSpec } from '../workload/request-spec.js';
 import { EOS_TOKEN_ID } from '../workload/tokens.js';
 import { EngineRequest, servedOf } from './engine-request.js';
 import { PRIORITY, type SimEvent } from './events.js';
@@ -236,11 +235,18 @@ export class EngineCore {
   private add(served: ServedRequest, nowNs: number): void {
     const { engine } = this.config;
     const spec = served.spec;
+    // Its tokens: the simulated model's outputs continue the request's content (modelOutputToken).
+    // Without token runs (EngineOptions.tokenRuns) the prompt is spelled out, the outputs are
+    // stored as sampled, and no content is private. The fields are written out, not spread from an
+    // object: a spread in an object literal copies through a generic path (issue 9).
+    const runs = this.tokenRuns;
     const sim = new EngineRequest(
       {
         index: served.index,
         requestId: served.engineRequestId,
-        ...this.contentOf(spec),
+        prompt: runs ? spec.prompt : TokenContent.tokens(spec.prompt.toArray()),
+        outputKey: runs ? spec.contentKey : undefined,
+        outputKeyIsPrivate: runs && spec.privateContent === true,
         maxTokens: spec.maxTokens,
         arrivalTimeNs: spec.arrivalNs,
         priority: spec.priority,
@@ -257,16 +263,6 @@ export class EngineCore {
     this.scheduler.addRequest(sim, nowNs);
     // A client that already went away must see its outputs one by one (Frontend.clientAbort).
     if (served.clientDone) this.scheduler.barSteady(sim);
-  }
-
-  /**
-   * The request's tokens as the engine request keeps them. The simulated model's outputs continue
-   * the request's content (modelOutputToken). Without token runs the prompt is spelled out, the
-   * outputs are stored as sampled, and no content is private (EngineOptions.tokenRuns).
-   */
-  private contentOf(spec: RequestSpec): Pick<SimRequestInit, 'prompt' | 'outputKey' | 'outputKeyIsPrivate'> {
-    if (!this.tokenRuns) return { prompt: TokenContent.tokens(spec.prompt.toArray()) };
-    return { prompt: spec.prompt, outputKey: spec.contentKey, outputKeyIsPrivate: spec.privateContent === true };
   }
 
   /** Admissions are the tail of the scheduled list; remember when each was first scheduled. */
