@@ -102,7 +102,9 @@ export class Scheduler {
 
   /** vLLM's has_requests(): unfinished requests, or finishes not yet reported by a schedule(). */
   hasRequests(): boolean {
-    return this.hasUnfinishedRequests() || this.finishedReqIds.length > 0;
+    // One test of the sum, not two joined by ||: the second would run only when nothing is left
+    // unfinished, rarely enough to undo the engine loop's optimized code when it first does (issue 9).
+    return this.running.length + this.waiting.length + this.finishedReqIds.length > 0;
   }
 
   addRequest(request: SimRequest, nowNs: number): void {

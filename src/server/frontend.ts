@@ -13,6 +13,7 @@ import type { RequestOutcome, RequestSpec } from '../workload/request-spec.js';
 import { PRIORITY, type SimEvent } from './events.js';
 import type { SimulationConfig } from './scenario-config.js';
 import { servedOf } from './engine-request.js';
+import { PendingQueue } from './pending-queue.js';
 import { ServedRequest } from './served-request.js';
 
 /** A request's steady outputs of steps [fromStep, toStep] (SteadyEntries). */
@@ -37,12 +38,8 @@ export class Frontend {
   /** The last step whose outputs were delivered, and when. */
   private deliveredStep = 0;
   private lastDeliveryNs = -1;
-  /**
-   * Steady stretches reported by the engine, in step order: from `stretchesHead` on, those whose
-   * last step is not delivered yet; before it, credited ones (undefined).
-   */
-  private readonly stretches: (SteadyStretch | undefined)[] = [];
-  private stretchesHead = 0;
+  /** Steady stretches reported by the engine whose last step is not delivered yet, in step order. */
+  private readonly stretches = new PendingQueue<SteadyStretch>();
   /** Steps whose steady outputs include one (each range) of a client that went away: rarely any. */
   private readonly excludedOutputs: { readonly fromStep: number; readonly toStep: number }[] = [];
   private barSteady: ((request: SimRequest) => void) | undefined;
@@ -185,19 +182,11 @@ export class Frontend {
    */
   private creditStretchesEndingAt(step: number, nowNs: number): void {
     const stretches = this.stretches;
-    while (this.stretchesHead < stretches.length && stretches[this.stretchesHead]!.toStep <= step) {
-      const { served, fromStep, toStep } = stretches[this.stretchesHead]!;
-      // Let go of the request: the credited slot stays in the array until the next splice.
-      stretches[this.stretchesHead++] = undefined;
+    for (let next = stretches.peek(); next !== undefined && next.toStep <= step; next = stretches.peek()) {
+      const { served, fromStep, toStep } = stretches.shift();
       if (served.clientDone) continue;
       if (toStep !== step) throw new Error(`internal: steady outputs up to step ${toStep} were not delivered`);
       this.creditSteady(served, toStep - fromStep + 1, nowNs);
-    }
-    // Drop the credited ones now and then, not whenever the queue empties: emptying the array gave
-    // up its storage, to be allocated again at the next push.
-    if (this.stretchesHead >= 4096) {
-      stretches.splice(0, this.stretchesHead);
-      this.stretchesHead = 0;
     }
   }
 
@@ -216,8 +205,8 @@ export class Frontend {
   private settleSteadyOfGoneClient(served: ServedRequest): void {
     if (served.sim !== undefined) this.barSteady?.(served.sim);
     const delivered = this.deliveredStep;
-    for (let i = this.stretchesHead; i < this.stretches.length; i++) {
-      const { served: owner, fromStep, toStep } = this.stretches[i]!;
+    for (let k = 0; k < this.stretches.length; k++) {
+      const { served: owner, fromStep, toStep } = this.stretches.at(k);
       if (owner !== served) continue;
       if (fromStep <= delivered) this.creditSteady(served, delivered - fromStep + 1, this.lastDeliveryNs);
       if (served.streaming) this.excludedOutputs.push({ fromStep: Math.max(fromStep, delivered + 1), toStep });
