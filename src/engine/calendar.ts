@@ -41,6 +41,16 @@ export class EventCalendar<T> {
     heap[i] = entry;
   }
 
+  /**
+   * Whether an event scheduled now at (timeNs, priority) would be the next to run: nothing pending
+   * comes before it. A caller may then run it at once instead of scheduling it, with the same
+   * outcome (EngineCore does, for the events that follow every step).
+   */
+  nextWouldBe(timeNs: number, priority: number): boolean {
+    const top = this.heap[0];
+    return top === undefined || top.timeNs > timeNs || (top.timeNs === timeNs && top.priority > priority);
+  }
+
   peek(): CalendarEntry<T> | undefined {
     return this.heap[0];
   }

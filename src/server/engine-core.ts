@@ -205,11 +205,17 @@ export class EngineCore {
   stepEnd(output: SchedulerOutput, nowNs: number): void {
     this.drainInputs(nowNs, true);
     const outputs = this.scheduler.updateFromOutput(output, this.nextToken, nowNs);
-    if (!outputs.isEmpty) {
-      this.calendar.schedule(nowNs + this.frontend.outputDelay, PRIORITY.FRONTEND_OUTPUT, { kind: 'frontend-output', outputs });
-    }
     if (this.checkInvariants) this.scheduler.checkInvariants();
-    this.calendar.schedule(nowNs, PRIORITY.STEP_BEGIN, STEP_BEGIN_EVENT);
+    // The outputs reach the frontend, and the next iteration begins. Each runs at once when its
+    // event would be the next on the calendar anyway (the usual case): two events fewer per step
+    // to schedule and pop (issue 9). The frontend changes nothing the scheduler reads.
+    if (!outputs.isEmpty) {
+      const deliverNs = nowNs + this.frontend.outputDelay;
+      if (deliverNs === nowNs && this.calendar.nextWouldBe(nowNs, PRIORITY.FRONTEND_OUTPUT)) this.frontend.receive(outputs, nowNs);
+      else this.calendar.schedule(deliverNs, PRIORITY.FRONTEND_OUTPUT, { kind: 'frontend-output', outputs });
+    }
+    if (this.calendar.nextWouldBe(nowNs, PRIORITY.STEP_BEGIN)) this.stepBegin(nowNs);
+    else this.calendar.schedule(nowNs, PRIORITY.STEP_BEGIN, STEP_BEGIN_EVENT);
   }
 
   /**
