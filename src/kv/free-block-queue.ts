@@ -71,14 +71,21 @@ export class FreeBlockQueue {
     if (this.positions.length < capacity * this.stride) {
       throw new Error(`internal: FreeBlockQueue positions hold ${this.positions.length} ints, need ${capacity * this.stride}`);
     }
-    for (let id = 0; id < capacity; id++) this.positions[id * this.stride] = NOT_QUEUED;
     let size = 16;
     while (size < 2 * capacity) size *= 2;
     this.ring = new Int32Array(size);
     this.mask = size - 1;
     if (initial === undefined) {
-      for (let id = 0; id < capacity; id++) this.append(id);
+      // Every id in order, written directly: this runs before anything is optimized, and a pool
+      // has tens of thousands of blocks.
+      for (let id = 0; id < capacity; id++) {
+        this.ring[id] = id;
+        this.positions[id * this.stride] = id;
+      }
+      this.used = capacity;
+      this.count = capacity;
     } else {
+      for (let id = 0; id < capacity; id++) this.positions[id * this.stride] = NOT_QUEUED;
       for (const id of initial) this.append(id);
     }
   }

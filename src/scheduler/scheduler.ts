@@ -78,7 +78,7 @@ export class Scheduler {
       preempt: (request, step, nowNs) => this.preempt(request, step, nowNs),
       removeRunningAt: (position) => this.removeRunningAt(position),
       leaveSteady: (from, to) => this.steady!.leave(this.running, from, to),
-      extendSteady: (position, step) => this.steady!.extend(this.running, position, step, this.kv),
+      extendSteady: (position, step) => this.steady!.extend(position, step, this.kv),
       joinSteady: (position, request, n, step) => this.steady!.join(position, request, n, step, this.kv.quietUntil(request)),
     };
   }
@@ -92,7 +92,7 @@ export class Scheduler {
    */
   enableSteadyDecodes(hooks: SteadyDecodeHooks): void {
     if (this.stepCounter !== 0) throw new Error('internal: steady decodes are turned on before the first step');
-    this.steady = new SteadyDecodes(hooks, this.config.maxModelLen, this.outputsInFlight, this.running.length);
+    this.steady = new SteadyDecodes(hooks, this.config.maxModelLen, this.outputsInFlight, this.running);
     this.runningPass = this.runningPassHost();
   }
 
@@ -205,7 +205,7 @@ export class Scheduler {
       if (!this.kv.tryAllocateSlots(request, n, numHitTokens, hitBlocks)) break;
       this.waiting.pop();
       this.running.push(request);
-      this.steady?.marks.push();
+      this.steady?.marks.push(request.index);
       const previous = request.status;
       if (previous === 'PREEMPTED') numResumed++;
       else numNew++;

@@ -133,6 +133,7 @@ export class SteadyMarks {
   private stopUntilSteps = new Float64Array(64);
   private offsets = new Float64Array(64);
   private streamedFlags = new Uint8Array(64);
+  private requestIndexes = new Int32Array(64);
   private size = 0;
   /** Marked positions (until != 0). */
   private count = 0;
@@ -161,6 +162,11 @@ export class SteadyMarks {
     return this.streamedFlags;
   }
 
+  /** Per position: the request's index (SimRequest.index), so that a stretch is extended without reading the request. */
+  get indexes(): Int32Array {
+    return this.requestIndexes;
+  }
+
   get length(): number {
     return this.size;
   }
@@ -177,14 +183,15 @@ export class SteadyMarks {
     return this.streamedCount;
   }
 
-  /** A position at the end, unmarked. */
-  push(): void {
+  /** A position at the end, unmarked, for the request with index `requestIndex`. */
+  push(requestIndex: number): void {
     if (this.size === this.untilSteps.length) this.grow();
     const at = this.size++;
     this.untilSteps[at] = 0;
     this.stopUntilSteps[at] = 0;
     this.offsets[at] = 0;
     this.streamedFlags[at] = 1;
+    this.requestIndexes[at] = requestIndex;
   }
 
   removeAt(position: number): void {
@@ -195,6 +202,7 @@ export class SteadyMarks {
     this.stopUntilSteps.copyWithin(position, position + 1, size);
     this.offsets.copyWithin(position, position + 1, size);
     this.streamedFlags.copyWithin(position, position + 1, size);
+    this.requestIndexes.copyWithin(position, position + 1, size);
     this.size = size - 1;
   }
 
@@ -226,7 +234,7 @@ export class SteadyMarks {
 
   private grow(): void {
     const capacity = this.untilSteps.length * 2;
-    const grown = <T extends Float64Array | Uint8Array>(from: T, to: T): T => {
+    const grown = <T extends Float64Array | Uint8Array | Int32Array>(from: T, to: T): T => {
       to.set(from);
       return to;
     };
@@ -234,6 +242,7 @@ export class SteadyMarks {
     this.stopUntilSteps = grown(this.stopUntilSteps, new Float64Array(capacity));
     this.offsets = grown(this.offsets, new Float64Array(capacity));
     this.streamedFlags = grown(this.streamedFlags, new Uint8Array(capacity));
+    this.requestIndexes = grown(this.requestIndexes, new Int32Array(capacity));
   }
 }
 
@@ -289,9 +298,9 @@ export class SteadyDecodes {
     private readonly hooks: SteadyDecodeHooks,
     private readonly maxModelLen: number,
     private readonly placeholders: boolean,
-    runningLength: number,
+    running: readonly SimRequest[],
   ) {
-    for (let p = 0; p < runningLength; p++) this.marks.push();
+    for (const request of running) this.marks.push(request.index);
     this.limits = { quietUntil: 0, maxModelLen, plannedEosCount: -1 };
   }
 
@@ -317,7 +326,7 @@ export class SteadyDecodes {
   }
 
   /**
-   * The steady request at `position` of `running` reached the end of its stretch at a block
+   * The steady request at `position` of the running list reached the end of its stretch at a block
    * boundary (its mark ended before `step` and before its stop rules end it): make the KV
    * allocation of its next token from the mark alone, if that needs no block hash
    * (KvCacheManager.allocateSteadySlot), and keep it steady through `step` and the steps the new
@@ -325,13 +334,13 @@ export class SteadyDecodes {
    * One batch at most is in flight while a step is scheduled, and a request steady in it has one
    * output in flight for it: so it knows c + 1 - in-flight tokens of its c + 1.
    */
-  extend(running: readonly SimRequest[], position: number, step: number, kv: SteadySlots): boolean {
+  extend(position: number, step: number, kv: SteadySlots): boolean {
     const marks = this.marks;
     if (marks.until[position] !== step - 1 || marks.stopUntil[position]! < step) return false;
     const computed = marks.offset[position]! + step;
     const inFlight = this.lastBuiltStep - this.lastUpdatedStep;
     if (inFlight > 1) return false;
-    const quietUntil = kv.allocateSteadySlot(running[position]!.index, computed, computed + 1 - inFlight);
+    const quietUntil = kv.allocateSteadySlot(marks.indexes[position]!, computed, computed + 1 - inFlight);
     if (quietUntil < 0) return false;
     // This step is steady as in `join` (steadyNow): its slot is allocated. Under async scheduling
     // the block it fills is registered one step later, by the next allocation (or by

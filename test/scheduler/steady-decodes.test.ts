@@ -82,8 +82,8 @@ describe('steadyStepsAfter', () => {
 describe('SteadyMarks', () => {
   it('keeps marks aligned with the running list through pushes, removals and clearing', () => {
     const marks = new SteadyMarks();
-    const inUse = (values: Float64Array | Uint8Array) => Array.from(values.subarray(0, marks.length));
-    for (let k = 0; k < 4; k++) marks.push();
+    const inUse = (values: Float64Array | Uint8Array | Int32Array) => Array.from(values.subarray(0, marks.length));
+    for (let k = 0; k < 4; k++) marks.push(100 + k);
     marks.mark(1, 9, 12, -3, true);
     marks.mark(3, 7, 7, 2, false);
     marks.removeAt(0); // positions shift down
@@ -94,6 +94,7 @@ describe('SteadyMarks', () => {
     expect(inUse(marks.offset)).toEqual([-3, 2]);
     expect(inUse(marks.stopUntil)).toEqual([12, 7]);
     expect(inUse(marks.streamed)).toEqual([1, 0]);
+    expect(inUse(marks.indexes)).toEqual([101, 103]);
     marks.clear(0);
     expect(inUse(marks.until)).toEqual([0, 7]);
     expect(marks.length).toBe(2);
@@ -103,20 +104,21 @@ describe('SteadyMarks', () => {
   it('grow past their first capacity, keeping every mark', () => {
     const marks = new SteadyMarks();
     for (let k = 0; k < 200; k++) {
-      marks.push();
+      marks.push(k);
       marks.mark(k, k + 1, k + 2, -k, k % 3 !== 0);
     }
     marks.removeAt(0);
     expect(marks.length).toBe(199);
     expect(Array.from(marks.until.subarray(0, 199))).toEqual(Array.from({ length: 199 }, (_, k) => k + 2));
     expect(marks.offset[198]).toBe(-199);
+    expect(marks.indexes[198]).toBe(199);
     expect([marks.markedCount, marks.markedOffsets, marks.markedStreamed]).toEqual([199, -19900, 133]) // k % 3 === 0 for 67 of k = 0..199, k = 0 removed;
   });
 
   it('keep running totals of the marked positions: count, offsets, streamed', () => {
     const marks = new SteadyMarks();
     const totals = () => [marks.markedCount, marks.markedOffsets, marks.markedStreamed];
-    for (let k = 0; k < 4; k++) marks.push();
+    for (let k = 0; k < 4; k++) marks.push(100 + k);
     marks.mark(0, 9, 12, -3, true);
     marks.mark(2, 7, 7, 5, false);
     marks.mark(3, 8, 8, 11, true);
