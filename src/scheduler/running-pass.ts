@@ -5,28 +5,23 @@ import type { KvCacheManager } from '../kv/kv-cache-manager.js';
 import type { SimRequest } from './request.js';
 import type { ScheduledList } from './scheduled-list.js';
 import type { SchedulerConfig } from './scheduler-output.js';
-import type { SteadyMarks } from './steady-decodes.js';
+import type { SteadyDecodes } from './steady-decodes.js';
 
 /** What the running pass may read and change: the scheduler's own state and its preemption. */
 export interface RunningPassHost {
   readonly config: SchedulerConfig;
   readonly kv: KvCacheManager;
   readonly running: SimRequest[];
-  /** Steady marks parallel to `running` (steady-decodes.ts); undefined when the fast path is off. */
-  readonly steady: SteadyMarks | undefined;
+  /**
+   * The steady decodes (steady-decodes.ts), whose marks run parallel to `running`; undefined when
+   * the fast path is off. Called directly, not through closures: each closure was one more
+   * function for the JIT to compile on its own and again inlined (issue 9).
+   */
+  readonly steadyDecodes: SteadyDecodes | undefined;
   /** vLLM's _preempt_request, for a request already removed from `running`. */
   preempt(request: SimRequest, step: number, nowNs: number): void;
   /** Remove the running request at `position` (with its steady mark; a steady one is brought up to date). */
   removeRunningAt(position: number): void;
-  /** The steady requests at positions [from, to) take the full path from now on. */
-  leaveSteady(from: number, to: number): void;
-  /** Carry the steady request at `position`, whose stretch ended, on through `step` if it can be. */
-  extendSteady(position: number, step: number): boolean;
-  /**
-   * The request at `position` was scheduled in `step` for `n` tokens: mark it steady if it can be.
-   * True if it is steady in this step already (it is then counted, not listed).
-   */
-  joinSteady(position: number, request: SimRequest, n: number, step: number): boolean;
 }
 
 /**
@@ -41,7 +36,9 @@ export function scheduleRunning(
   preempted: SimRequest[],
 ): number {
   const { maxNumBatchedTokens, longPrefillTokenThreshold: threshold, maxModelLen, policy } = host.config;
-  const { kv, running, steady } = host;
+  const { kv, running, steadyDecodes } = host;
+  // The marks, read at every position; defined exactly when steadyDecodes is (hence its `!`s).
+  const steady = steadyDecodes?.marks;
   let budget = maxNumBatchedTokens;
   // The steady requests scheduled (steady-decodes.ts) are the marked positions that the pass
   // reaches: after it, every mark left is of a request steady in this step, or of one that joined
@@ -62,12 +59,12 @@ export function scheduleRunning(
       budget -= i - from;
       if (i === end) continue;
       if (until[i] !== 0) {
-        if (host.extendSteady(i, step)) {
+        if (steadyDecodes!.extend(i, step, kv)) {
           budget -= 1;
           i++;
           continue;
         }
-        host.leaveSteady(i, i + 1);
+        steadyDecodes!.leave(running, i, i + 1);
       }
     }
     const request = running[i]!;
@@ -129,8 +126,8 @@ export function scheduleRunning(
       // moving `i` (vLLM's req_index moves back only for scheduled victims), so the loop goes on
       // after `i` and skips the requests in between this step: steady ones among them leave.
       const position = running[i] === request ? i : running.indexOf(request);
-      host.leaveSteady(position + 1, Math.min(i + 1, running.length));
-      if (!host.joinSteady(position, request, n, step)) {
+      steadyDecodes!.leave(running, position + 1, Math.min(i + 1, running.length));
+      if (!steadyDecodes!.join(position, request, n, step, kv.quietUntil(request))) {
         scheduled.push(request, n);
         if (steady.until[position] !== 0) {
           laterCount++;
@@ -143,7 +140,7 @@ export function scheduleRunning(
   }
   if (steady !== undefined) {
     // Steady requests the budget did not reach are not scheduled this step: they take the full path.
-    host.leaveSteady(i, running.length);
+    steadyDecodes!.leave(running, i, running.length);
     const count = steady.markedCount - laterCount;
     scheduled.addSteady(count, steady.markedOffsets - laterOffsets + count * step, steady.markedStreamed - laterStreamed);
   }

@@ -74,12 +74,9 @@ export class Scheduler {
       config: this.config,
       kv: this.kv,
       running: this.running,
-      steady: this.steady?.marks,
+      steadyDecodes: this.steady,
       preempt: (request, step, nowNs) => this.preempt(request, step, nowNs),
       removeRunningAt: (position) => this.removeRunningAt(position),
-      leaveSteady: (from, to) => this.steady!.leave(this.running, from, to),
-      extendSteady: (position, step) => this.steady!.extend(position, step, this.kv),
-      joinSteady: (position, request, n, step) => this.steady!.join(position, request, n, step, this.kv.quietUntil(request)),
     };
   }
 
