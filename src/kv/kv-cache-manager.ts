@@ -38,15 +38,18 @@ export const EMPTY_BLOCK_IDS: readonly number[] = Object.freeze([]);
 const NO_HITS: ComputedBlocks = Object.freeze({ blocks: EMPTY_BLOCK_IDS, numHitTokens: 0 });
 
 /**
- * vLLM's req_to_blocks[rid] plus num_cached_block[rid] for one request. The table is `blocks`, the
- * ids of its named blocks, followed by `anonymous` blocks of the request's private content, which
- * have no ids (block-pool.ts, "anonymous blocks"): the blocks from firstPrivateBlock on, unless
- * they were prefix-cache hits.
+ * vLLM's req_to_blocks[rid] plus num_cached_block[rid] for one request. The table is `held`
+ * blocks: `blocks`, the ids of its named blocks, followed by held - blocks.length anonymous blocks
+ * of the request's private content, which have no ids (block-pool.ts, "anonymous blocks"): the
+ * blocks from firstPrivateBlock on, unless they were prefix-cache hits.
  */
 interface RequestTable {
   readonly blocks: number[];
-  /** Blocks after `blocks`, counted, without ids. */
-  anonymous: number;
+  /**
+   * Blocks held, named and anonymous. Kept as a number, so that a steady request's block boundary
+   * (allocateSteadySlot) reads this object alone, not the array of ids too: a cache miss less.
+   */
+  held: number;
   /** Leading blocks of `blocks` registered in the prefix cache, as vLLM counts them. */
   numCached: number;
   /**
@@ -258,7 +261,7 @@ export class KvCacheManager {
       if (hitBlocks.length > 0) {
         throw new Error(`internal: allocateSlots: request ${req.index} is already admitted but got hit blocks`);
       }
-      toAllocate = Math.max(required - table.blocks.length - table.anonymous, 0);
+      toAllocate = Math.max(required - table.held, 0);
     } else {
       if (hitBlocks.length > 0 && !this.enablePrefixCaching) {
         throw new Error('internal: allocateSlots: hit blocks with prefix caching disabled');
@@ -276,7 +279,7 @@ export class KvCacheManager {
         // (Not a slice of the frozen empty array when there are no hits: V8 copies frozen arrays
         // on a slow path, about 7 times slower; this runs at every admission.)
         blocks: hitBlocks.length === 0 ? [] : hitBlocks.slice(),
-        anonymous: 0,
+        held: hitBlocks.length,
         numCached: hitBlocks.length,
         numRegistered: hitBlocks.length,
         firstPrivateBlock: req.firstPrivateBlock,
@@ -284,8 +287,7 @@ export class KvCacheManager {
       this.tables.set(req.index, table);
     }
 
-    const held = table.blocks.length + table.anonymous;
-    if (required > held) this.allocateBlocks(table, required - held);
+    if (required > table.held) this.allocateBlocks(table, required - table.held);
 
     // Register blocks that become full with this step's tokens now, not after the forward pass,
     // so later requests in the same schedule() call can hit them. Capped at numTokens so slots
@@ -312,7 +314,7 @@ export class KvCacheManager {
     // As allocateSlots with numNewTokens = 1, no hits, no lookahead.
     const numComputed = Math.min(computed, this.maxModelLen);
     const required = Math.ceil(Math.min(numComputed + 1, this.maxModelLen) / B);
-    const toAllocate = Math.max(required - table.blocks.length - table.anonymous, 0);
+    const toAllocate = Math.max(required - table.held, 0);
     if (toAllocate > this.pool.numFreeBlocks) return -1;
     const numFull = this.enablePrefixCaching ? Math.floor(Math.min(numComputed + 1, knownTokens) / B) : 0;
     if (numFull > table.numCached && Math.min(numFull, table.firstPrivateBlock) > table.numRegistered) return -1;
@@ -346,9 +348,9 @@ export class KvCacheManager {
    * block, anonymous ones from there on (block-pool.ts).
    */
   private allocateBlocks(table: RequestTable, k: number): void {
-    const named = Math.max(0, Math.min(k, table.firstPrivateBlock - table.blocks.length - table.anonymous));
+    const named = Math.max(0, Math.min(k, table.firstPrivateBlock - table.held));
     this.pool.allocateInto(named, k - named, table.blocks);
-    table.anonymous += k - named;
+    table.held += k;
   }
 
   /** The request of the last lookup was admitted: nobody will ask for that result again. */
@@ -384,11 +386,8 @@ export class KvCacheManager {
     const table = this.tables.get(req.index);
     if (table !== undefined) {
       // Registered blocks need ids: its anonymous blocks among them get theirs now.
-      const toName = Math.min(table.numCached - table.blocks.length, table.anonymous);
-      if (toName > 0) {
-        this.pool.nameAnonymous(toName, table.blocks);
-        table.anonymous -= toName;
-      }
+      const toName = Math.min(table.numCached, table.held) - table.blocks.length;
+      if (toName > 0) this.pool.nameAnonymous(toName, table.blocks);
       this.registerUpTo(req, table, table.numCached);
     }
     this.freeIndex(req.index);
@@ -400,7 +399,7 @@ export class KvCacheManager {
     if (table === undefined) return;
     this.tables.delete(reqIndex);
     // The anonymous blocks are the table's tail: freed first.
-    this.pool.freeAnonymous(table.anonymous);
+    this.pool.freeAnonymous(table.held - table.blocks.length);
     this.pool.freeTableReversed(table.blocks);
   }
 
@@ -415,7 +414,7 @@ export class KvCacheManager {
   /** Blocks the request holds, named and anonymous (kv.blocks_allocated_gpu). */
   numAllocatedBlocks(reqIndex: number): number {
     const table = this.tables.get(reqIndex);
-    return table === undefined ? 0 : table.blocks.length + table.anonymous;
+    return table === undefined ? 0 : table.held;
   }
 
   /** Leading blocks of the request registered in the prefix cache (kv.blocks_cached_gpu). */
@@ -495,17 +494,19 @@ export class KvCacheManager {
     const holders = new Int32Array(n);
     let heldAnonymous = 0;
     for (const [index, table] of this.tables.entries()) {
-      const held = table.blocks.length + table.anonymous;
+      const held = table.held;
+      const anonymous = held - table.blocks.length;
+      if (anonymous < 0) throw new Error(`internal: request ${index} holds ${held} blocks but names ${table.blocks.length}`);
       if (table.numCached > held) {
         throw new Error(`internal: request ${index} has ${table.numCached} cached of ${held} blocks`);
       }
       if (table.numRegistered > Math.min(table.numCached, table.blocks.length)) {
         throw new Error(`internal: request ${index} has ${table.numRegistered} registered of ${table.numCached} cached, ${table.blocks.length} named blocks`);
       }
-      if (table.anonymous > 0 && table.blocks.length < table.firstPrivateBlock) {
+      if (anonymous > 0 && table.blocks.length < table.firstPrivateBlock) {
         throw new Error(`internal: request ${index} has anonymous blocks from ${table.blocks.length}, before its first private block ${table.firstPrivateBlock}`);
       }
-      heldAnonymous += table.anonymous;
+      heldAnonymous += anonymous;
       for (let b = table.numRegistered; b < Math.min(table.numCached, table.blocks.length); b++) {
         if (this.pool.blockHash(table.blocks[b]!) !== null) {
           throw new Error(`internal: request ${index}'s unregistered private block ${table.blocks[b]} has a hash`);
@@ -570,7 +571,7 @@ export class KvCacheManager {
    */
   private quietBound(table: RequestTable): number {
     const B = this.blockSize;
-    const noNewBlock = (table.blocks.length + table.anonymous) * B;
+    const noNewBlock = table.held * B;
     return this.enablePrefixCaching ? Math.min(noNewBlock, (table.numCached + 1) * B - 1) : noNewBlock;
   }
 
