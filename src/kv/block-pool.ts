@@ -114,13 +114,8 @@ export class BlockPool {
    */
   getNewBlocks(k: number): number[] {
     const ids: number[] = [];
-    this.getNewBlocksInto(k, ids);
+    this.allocateInto(k, 0, ids);
     return ids;
-  }
-
-  /** `getNewBlocks`, appending the ids to `out` (a request's block table) instead of a new array. */
-  getNewBlocksInto(k: number, out: number[]): void {
-    this.allocateInto(k, 0, out);
   }
 
   /**
@@ -242,7 +237,7 @@ export class BlockPool {
   /**
    * Free a request's block table tail first, so that its deepest blocks are evicted first (spec
    * B.5). A first pass reads every block's ref count so that the records' cache misses overlap
-   * (see getNewBlocksInto).
+   * (see allocateInto).
    */
   freeTableReversed(blocks: readonly number[]): void {
     if (blocks.length > 1) {
@@ -277,7 +272,7 @@ export class BlockPool {
     }
     if (numFullBlocks - numCachedBlocks > 1) {
       // Read every new hash's home slot first, so that the inserts' cache misses overlap (see
-      // getNewBlocksInto).
+      // allocateInto).
       let warm = 0;
       for (let i = numCachedBlocks; i < numFullBlocks; i++) warm += this.cached.warmSlot(blockHashes[i]!);
       this.warmed = warm;

@@ -169,7 +169,7 @@ export class FreeBlockQueue {
   /**
    * Read the positions of the blocks in the first `n` ring entries (live or stale) and return
    * their sum, which means nothing. It brings those blocks' records into the CPU cache with their
-   * misses overlapping, before a caller pops `n` blocks one by one (BlockPool.getNewBlocksInto).
+   * misses overlapping, before a caller pops `n` blocks one by one (BlockPool.allocateInto).
    */
   warmHead(n: number): number {
     const ring = this.ring;

@@ -124,16 +124,21 @@ export function firstStoppingStep(request: SimRequest, limits: Omit<SteadyLimits
  * reading three arrays at every position in every step.
  */
 export class SteadyMarks {
-  // Typed arrays with room to spare, `length` of them in use: a request leaves the running list at
-  // every finish, usually from near its front, and moving four typed arrays' tails down is a
-  // memmove each (copyWithin), where moving plain arrays of numbers and booleans element by
-  // element was about 7 % of the 50k anchor run (issue 9). Steps and offsets are integers well
-  // within a float64's exact range.
-  private untilSteps = new Float64Array(64);
-  private stopUntilSteps = new Float64Array(64);
-  private offsets = new Float64Array(64);
-  private streamedFlags = new Uint8Array(64);
-  private requestIndexes = new Int32Array(64);
+  // Typed arrays of one size for the run, `length` of them in use: the running list never holds
+  // more than max_num_seqs requests. A request leaves it at every finish, usually from near its
+  // front, and moving the arrays' tails down is a memmove each (copyWithin), where moving plain
+  // arrays of numbers and booleans element by element was about 7 % of the 50k anchor run
+  // (issue 9). Steps and offsets are integers well within a float64's exact range.
+  /** Per position: the last step it is steady in, 0 if it is not. Entries from `length` on mean nothing. */
+  readonly until: Float64Array;
+  /** Per position: the last step its stop rules allow it to be steady in. */
+  readonly stopUntil: Float64Array;
+  /** Per position: its computed tokens before a steady step are offset + step. */
+  readonly offset: Float64Array;
+  /** Per position: 1 if its client streams its outputs. */
+  readonly streamed: Uint8Array;
+  /** Per position: the request's index (SimRequest.index), so that a stretch is extended without reading the request. */
+  readonly indexes: Int32Array;
   private size = 0;
   /** Marked positions (until != 0). */
   private count = 0;
@@ -142,29 +147,13 @@ export class SteadyMarks {
   /** Marked positions whose client streams. */
   private streamedCount = 0;
 
-  /** Per position: the last step it is steady in, 0 if it is not. Entries from `length` on mean nothing. */
-  get until(): Float64Array {
-    return this.untilSteps;
-  }
-
-  /** Per position: the last step its stop rules allow it to be steady in. */
-  get stopUntil(): Float64Array {
-    return this.stopUntilSteps;
-  }
-
-  /** Per position: its computed tokens before a steady step are offset + step. */
-  get offset(): Float64Array {
-    return this.offsets;
-  }
-
-  /** Per position: 1 if its client streams its outputs. */
-  get streamed(): Uint8Array {
-    return this.streamedFlags;
-  }
-
-  /** Per position: the request's index (SimRequest.index), so that a stretch is extended without reading the request. */
-  get indexes(): Int32Array {
-    return this.requestIndexes;
+  /** Room for `capacity` positions: the most requests the running list can hold (max_num_seqs). */
+  constructor(readonly capacity: number) {
+    this.until = new Float64Array(capacity);
+    this.stopUntil = new Float64Array(capacity);
+    this.offset = new Float64Array(capacity);
+    this.streamed = new Uint8Array(capacity);
+    this.indexes = new Int32Array(capacity);
   }
 
   get length(): number {
@@ -185,24 +174,24 @@ export class SteadyMarks {
 
   /** A position at the end, unmarked, for the request with index `requestIndex`. */
   push(requestIndex: number): void {
-    if (this.size === this.untilSteps.length) this.grow();
+    if (this.size === this.capacity) throw new Error(`internal: more than ${this.capacity} steady marks`);
     const at = this.size++;
-    this.untilSteps[at] = 0;
-    this.stopUntilSteps[at] = 0;
-    this.offsets[at] = 0;
-    this.streamedFlags[at] = 1;
-    this.requestIndexes[at] = requestIndex;
+    this.until[at] = 0;
+    this.stopUntil[at] = 0;
+    this.offset[at] = 0;
+    this.streamed[at] = 1;
+    this.indexes[at] = requestIndex;
   }
 
   removeAt(position: number): void {
     if (position < 0 || position >= this.size) throw new Error(`internal: no steady mark at ${position} of ${this.size}`);
     this.unmark(position);
     const size = this.size;
-    this.untilSteps.copyWithin(position, position + 1, size);
-    this.stopUntilSteps.copyWithin(position, position + 1, size);
-    this.offsets.copyWithin(position, position + 1, size);
-    this.streamedFlags.copyWithin(position, position + 1, size);
-    this.requestIndexes.copyWithin(position, position + 1, size);
+    this.until.copyWithin(position, position + 1, size);
+    this.stopUntil.copyWithin(position, position + 1, size);
+    this.offset.copyWithin(position, position + 1, size);
+    this.streamed.copyWithin(position, position + 1, size);
+    this.indexes.copyWithin(position, position + 1, size);
     this.size = size - 1;
   }
 
@@ -210,10 +199,10 @@ export class SteadyMarks {
   mark(position: number, until: number, stopUntil: number, offset: number, streamed: boolean): void {
     if (!(until > 0) || position >= this.size) throw new Error(`internal: steady mark until step ${until} at ${position} of ${this.size}`);
     this.unmark(position);
-    this.untilSteps[position] = until;
-    this.stopUntilSteps[position] = stopUntil;
-    this.offsets[position] = offset;
-    this.streamedFlags[position] = streamed ? 1 : 0;
+    this.until[position] = until;
+    this.stopUntil[position] = stopUntil;
+    this.offset[position] = offset;
+    this.streamed[position] = streamed ? 1 : 0;
     this.count++;
     this.offsetSum += offset;
     if (streamed) this.streamedCount++;
@@ -221,28 +210,15 @@ export class SteadyMarks {
 
   clear(position: number): void {
     this.unmark(position);
-    this.untilSteps[position] = 0;
+    this.until[position] = 0;
   }
 
   /** Take a marked position out of the totals (its entries are the caller's to change). */
   private unmark(position: number): void {
-    if (this.untilSteps[position] === 0) return;
+    if (this.until[position] === 0) return;
     this.count--;
-    this.offsetSum -= this.offsets[position]!;
-    if (this.streamedFlags[position] === 1) this.streamedCount--;
-  }
-
-  private grow(): void {
-    const capacity = this.untilSteps.length * 2;
-    const grown = <T extends Float64Array | Uint8Array | Int32Array>(from: T, to: T): T => {
-      to.set(from);
-      return to;
-    };
-    this.untilSteps = grown(this.untilSteps, new Float64Array(capacity));
-    this.stopUntilSteps = grown(this.stopUntilSteps, new Float64Array(capacity));
-    this.offsets = grown(this.offsets, new Float64Array(capacity));
-    this.streamedFlags = grown(this.streamedFlags, new Uint8Array(capacity));
-    this.requestIndexes = grown(this.requestIndexes, new Int32Array(capacity));
+    this.offsetSum -= this.offset[position]!;
+    if (this.streamed[position] === 1) this.streamedCount--;
   }
 }
 
@@ -279,7 +255,7 @@ interface BatchInFlight {
  * request joins, and leaves after being brought up to date.
  */
 export class SteadyDecodes {
-  readonly marks = new SteadyMarks();
+  readonly marks: SteadyMarks;
   /** The last step whose output schedule() built, and the last one update_from_output took. */
   private lastBuiltStep = 0;
   private lastUpdatedStep = 0;
@@ -292,14 +268,16 @@ export class SteadyDecodes {
   /**
    * `hooks` say what the model samples and who hears of steady outputs (SteadyDecodeHooks).
    * `placeholders`: async scheduling, whose scheduled outputs are carried as placeholders until
-   * they arrive.
+   * they arrive. `running`: the running list at the start; `maxNumSeqs`: the most it can hold.
    */
   constructor(
     private readonly hooks: SteadyDecodeHooks,
     private readonly maxModelLen: number,
     private readonly placeholders: boolean,
     running: readonly SimRequest[],
+    maxNumSeqs: number,
   ) {
+    this.marks = new SteadyMarks(maxNumSeqs);
     for (const request of running) this.marks.push(request.index);
     this.limits = { quietUntil: 0, maxModelLen, plannedEosCount: -1 };
   }
@@ -356,8 +334,6 @@ export class SteadyDecodes {
 
   /** The steady requests at positions [from, to) of `running` take the full path from now on. */
   leave(running: readonly SimRequest[], from: number, to: number): void {
-    // Runs over the whole tail of a long running list in every step whose budget ran out first:
-    // the marks' array is read once (it is replaced only when a position is pushed).
     const marks = this.marks;
     const until = marks.until;
     for (let p = from; p < to; p++) {

@@ -118,7 +118,7 @@ export class EngineCore {
         streamed: (request) => (request as EngineRequest).streaming,
         steadyOutputs: (request, fromStep, toStep) => frontend.steadyOutputs(servedOf(request), fromStep, toStep),
       });
-      frontend.takeSteadyOutputs((request) => this.scheduler.barSteady(request));
+      frontend.setSteadyBar((request) => this.scheduler.barSteady(request));
     }
     this.stepTime = createStepTimeModel(config.stepTime);
   }

@@ -154,10 +154,10 @@ export class Frontend {
   }
 
   /**
-   * The engine's steady decodes report here (steadyOutputs); `barSteady` takes a request out of
-   * its steady stretch for good, for a client that goes away.
+   * The engine's steady decodes are on (they report here through steadyOutputs): `barSteady` takes
+   * a request out of its steady stretch for good, for a client that goes away.
    */
-  takeSteadyOutputs(barSteady: (request: SimRequest) => void): void {
+  setSteadyBar(barSteady: (request: SimRequest) => void): void {
     this.barSteady = barSteady;
   }
 

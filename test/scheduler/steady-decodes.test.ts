@@ -81,7 +81,7 @@ describe('steadyStepsAfter', () => {
 
 describe('SteadyMarks', () => {
   it('keeps marks aligned with the running list through pushes, removals and clearing', () => {
-    const marks = new SteadyMarks();
+    const marks = new SteadyMarks(8);
     const inUse = (values: Float64Array | Uint8Array | Int32Array) => Array.from(values.subarray(0, marks.length));
     for (let k = 0; k < 4; k++) marks.push(100 + k);
     marks.mark(1, 9, 12, -3, true);
@@ -101,8 +101,8 @@ describe('SteadyMarks', () => {
     expect(() => marks.removeAt(2)).toThrow(/internal/);
   });
 
-  it('grow past their first capacity, keeping every mark', () => {
-    const marks = new SteadyMarks();
+  it('hold as many as their capacity, keeping every mark, and no more', () => {
+    const marks = new SteadyMarks(200);
     for (let k = 0; k < 200; k++) {
       marks.push(k);
       marks.mark(k, k + 1, k + 2, -k, k % 3 !== 0);
@@ -112,11 +112,13 @@ describe('SteadyMarks', () => {
     expect(Array.from(marks.until.subarray(0, 199))).toEqual(Array.from({ length: 199 }, (_, k) => k + 2));
     expect(marks.offset[198]).toBe(-199);
     expect(marks.indexes[198]).toBe(199);
+    marks.push(200);
+    expect(() => marks.push(201)).toThrow(/internal/);
     expect([marks.markedCount, marks.markedOffsets, marks.markedStreamed]).toEqual([199, -19900, 133]) // k % 3 === 0 for 67 of k = 0..199, k = 0 removed;
   });
 
   it('keep running totals of the marked positions: count, offsets, streamed', () => {
-    const marks = new SteadyMarks();
+    const marks = new SteadyMarks(8);
     const totals = () => [marks.markedCount, marks.markedOffsets, marks.markedStreamed];
     for (let k = 0; k < 4; k++) marks.push(100 + k);
     marks.mark(0, 9, 12, -3, true);
