@@ -108,14 +108,16 @@ export async function runSimulation(config: SimulationConfig, options: RunOption
         if (served !== undefined) engine.receive(event.input, served, nowNs);
         break;
       }
+      // The engine may run the steps that follow by itself (EngineCore.runIterations): the time
+      // reached is that of the last event it ran.
       case 'step-begin':
-        engine.stepBegin(nowNs);
+        nowNs = engine.stepBegin(nowNs);
         break;
       case 'step-trace':
         engine.traceStep(event.record);
         break;
       case 'step-end':
-        engine.stepEnd(event.output, nowNs);
+        nowNs = engine.stepEnd(event.output, nowNs);
         break;
       case 'frontend-output':
         frontend.receive(event.outputs, nowNs);
