@@ -304,8 +304,9 @@ export class KvCacheManager {
    * decode at a block boundary: scheduler/steady-decodes.ts), after `computed` tokens of which
    * `knownTokens` are known (the others are outputs in flight), when that needs no block hash:
    * every block it would register is private, so it is only counted (registerFullBlocks).
-   * Returns the request's new quiet-until count; -1, with nothing changed, if a block would need
-   * registering or the free queue is too short (the caller then takes allocateSlots' full path).
+   * Returns how far its steady stretch may now run (steadyBound); -1, with nothing changed, if a
+   * block would need registering or the free queue is too short (the caller then takes
+   * allocateSlots' full path).
    */
   allocateSteadySlot(index: number, computed: number, knownTokens: number): number {
     const table = this.tables.get(index);
@@ -320,9 +321,23 @@ export class KvCacheManager {
     if (numFull > table.numCached && Math.min(numFull, table.firstPrivateBlock) > table.numRegistered) return -1;
     if (toAllocate > 0) this.allocateBlocks(table, toAllocate);
     if (numFull > table.numCached) table.numCached = numFull;
-    const quiet = this.quietBound(table);
-    this.tables.setQuietUntil(index, quiet);
-    return quiet;
+    this.tables.setQuietUntil(index, this.quietBound(table));
+    return this.steadyBound(table);
+  }
+
+  /**
+   * A steady stretch of the request ended (SteadyDecodes.materialize): its allocations and, under
+   * async scheduling, its outputs since the stretch began would have counted the blocks full
+   * within its first `cachedTokens` tokens as cached, which the stretch let lag (steadyBound).
+   * Counts them now (registering none: they are private), so numCached is vLLM's again for every
+   * reader (a preemption's registrations, a REQUEST_SNAPSHOT, the full path's quiet test).
+   */
+  settleSteady(req: KvRequestView, cachedTokens: number): void {
+    if (!this.enablePrefixCaching) return;
+    const table = this.tables.get(req.index);
+    if (table === undefined) return;
+    this.registerFullBlocks(req, table, cachedTokens);
+    this.tables.setQuietUntil(req.index, this.quietBound(table));
   }
 
   /**
@@ -573,6 +588,16 @@ export class KvCacheManager {
     const B = this.blockSize;
     const noNewBlock = table.held * B;
     return this.enablePrefixCaching ? Math.min(noNewBlock, (table.numCached + 1) * B - 1) : noNewBlock;
+  }
+
+  /**
+   * quietBound for a steady stretch (allocateSteadySlot): when the next block to become full is
+   * private, it needs no registration, only a count in numCached, which the stretch leaves behind
+   * and settleSteady brings up to date when it ends. The stretch then runs on to the next new
+   * block: one end per block instead of two, each a read of the request's table (issue 9).
+   */
+  private steadyBound(table: RequestTable): number {
+    return table.numCached >= table.firstPrivateBlock ? table.held * this.blockSize : this.quietBound(table);
   }
 
   /**

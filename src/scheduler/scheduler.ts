@@ -89,7 +89,7 @@ export class Scheduler {
    */
   enableSteadyDecodes(hooks: SteadyDecodeHooks): void {
     if (this.stepCounter !== 0) throw new Error('internal: steady decodes are turned on before the first step');
-    this.steady = new SteadyDecodes(hooks, this.config.maxModelLen, this.outputsInFlight, this.running, this.config.maxNumSeqs);
+    this.steady = new SteadyDecodes(hooks, this.kv, this.config.maxModelLen, this.outputsInFlight, this.running, this.config.maxNumSeqs);
     this.runningPass = this.runningPassHost();
   }
 

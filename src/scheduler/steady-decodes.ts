@@ -225,6 +225,8 @@ export class SteadyMarks {
 /** The KV cache manager's fast path for a steady request's block boundary (SteadyDecodes.extend). */
 export interface SteadySlots {
   allocateSteadySlot(index: number, computed: number, knownTokens: number): number;
+  /** A stretch of `request` ended: count its blocks full within `cachedTokens` tokens as cached. */
+  settleSteady(request: SimRequest, cachedTokens: number): void;
 }
 
 /** What the steady decodes need from whoever runs the model and receives its outputs. */
@@ -259,6 +261,8 @@ export class SteadyDecodes {
   /** The last step whose output schedule() built, and the last one update_from_output took. */
   private lastBuiltStep = 0;
   private lastUpdatedStep = 0;
+  /** Batches in flight while the last built step was scheduled (a steady request knew c + 1 - this of its c + 1 tokens). */
+  private inFlightAtLastBuild = 0;
   /** The last step whose REQUEST_SNAPSHOTs were sampled. */
   private sampledStep = 0;
   /** The limits of the request `join` looks at (one object for the run, not one per call). */
@@ -272,6 +276,7 @@ export class SteadyDecodes {
    */
   constructor(
     private readonly hooks: SteadyDecodeHooks,
+    private readonly kv: SteadySlots,
     private readonly maxModelLen: number,
     private readonly placeholders: boolean,
     running: readonly SimRequest[],
@@ -374,6 +379,15 @@ export class SteadyDecodes {
     }
     for (const batch of this.inFlight) if (batch.step >= from) batch.steady.leave(request);
     if (built > 0) {
+      // The blocks its steps made full count as cached now (KvCacheManager.steadyBound): the last
+      // step's allocation, after c computed tokens of which c + 1 - in-flight were known, counted
+      // those full within min(c + 1, known) (allocateSteadySlot's arithmetic); under async
+      // scheduling each output since then counted those within the tokens it made known, c' + 1
+      // after the step c' it came from (AsyncScheduler.onOutputTokens).
+      const computed = request.numComputedTokens - 1;
+      let cachedTokens = Math.min(Math.min(computed, this.maxModelLen) + 1, computed + 1 - this.inFlightAtLastBuild);
+      if (this.placeholders && updated > 0) cachedTokens = Math.max(cachedTokens, computed + 1 - (this.lastBuiltStep - this.lastUpdatedStep));
+      this.kv.settleSteady(request, cachedTokens);
       request.lastSampledStep = this.lastBuiltStep;
       // Every step it was steady in, built, has an output for it, counted and not listed.
       this.hooks.steadyOutputs(request, from, this.lastBuiltStep);
@@ -382,6 +396,7 @@ export class SteadyDecodes {
 
   /** schedule() built `step`'s output (its batch is now in flight). */
   built(step: number, steady: SteadyEntries): void {
+    this.inFlightAtLastBuild = step - 1 - this.lastUpdatedStep;
     this.lastBuiltStep = step;
     this.inFlight.push({ step, steady });
   }

@@ -308,8 +308,10 @@ describe('allocateSteadySlot (a steady decode at a block boundary, by index alon
       full.req.append(7000 + c);
       expect(full.m.allocateSlots(full.req, 1)).not.toBeNull();
       full.req.numComputedTokens = c + 1;
-      const quiet = fast.m.allocateSteadySlot(0, c, c + 1);
-      expect(quiet).toBe(full.m.quietUntil(full.req));
+      const until = fast.m.allocateSteadySlot(0, c, c + 1);
+      expect(fast.m.quietUntil(full.req)).toBe(full.m.quietUntil(full.req));
+      // The stretch may run to the next new block: the blocks it fills are private.
+      expect(until).toBe(4 * fast.m.numAllocatedBlocks(0));
       expect(fast.m.blockIds(0)).toEqual(full.m.blockIds(0));
       expect(fast.m.numCachedBlocks(0)).toBe(full.m.numCachedBlocks(0));
       expect(fast.m.freeQueueIds()).toEqual(full.m.freeQueueIds());
@@ -317,6 +319,29 @@ describe('allocateSteadySlot (a steady decode at a block boundary, by index alon
     }
     expect(fast.m.numCachedBlocks(0)).toBe(7); // 30 tokens: 7 full blocks, counted, none hashed
     expect(fast.m.numCachedHashes).toBe(1);
+  });
+
+  it('lets a stretch that allocates only at new blocks lag in cached blocks, and settles them as allocateSlots would', () => {
+    const [full, fast] = twins(1);
+    for (let c = 14; c < 28; c++) {
+      full.req.append(7000 + c);
+      expect(full.m.allocateSlots(full.req, 1)).not.toBeNull();
+      full.req.numComputedTokens = c + 1;
+      // The steady path: an allocation only where the last one's stretch ended, at a new block.
+      if (c === 16 || c === 20 || c === 24) expect(fast.m.allocateSteadySlot(0, c, c + 1)).toBe(4 * fast.m.numAllocatedBlocks(0));
+    }
+    // 28 tokens: 7 full blocks, the last made full by step 27; the last allocation (25 tokens) counted 6.
+    expect(full.m.numCachedBlocks(0)).toBe(7);
+    expect(fast.m.numCachedBlocks(0)).toBe(6);
+    expect(fast.m.blockIds(0)).toEqual(full.m.blockIds(0));
+    expect(fast.m.freeQueueIds()).toEqual(full.m.freeQueueIds());
+    fast.m.checkInvariants();
+    // The stretch ends: its last step (c = 27) allocated for min(c + 1, known) = 28 tokens.
+    fast.m.settleSteady(full.req, 28);
+    expect(fast.m.numCachedBlocks(0)).toBe(7);
+    expect(fast.m.quietUntil(full.req)).toBe(full.m.quietUntil(full.req));
+    expect(fast.m.numCachedHashes).toBe(full.m.numCachedHashes);
+    fast.m.checkInvariants();
   });
 
   it('refuses, changing nothing, when a block to register is shared (it needs its hash) or no block is free', () => {

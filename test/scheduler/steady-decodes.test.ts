@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { SimRequest } from '../../src/scheduler/request.js';
 import { AsyncScheduler } from '../../src/scheduler/async-scheduler.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
-import type { SchedulerOutput } from '../../src/scheduler/scheduler-output.js';
+import { SteadyEntries, type SchedulerOutput } from '../../src/scheduler/scheduler-output.js';
 import { TokenContent } from '../../src/tokens/token-content.js';
 import { syntheticToken } from '../../src/tokens/synthetic.js';
-import { SteadyMarks, steadyStepsAfter } from '../../src/scheduler/steady-decodes.js';
+import { SteadyDecodes, SteadyMarks, steadyStepsAfter } from '../../src/scheduler/steady-decodes.js';
 
 const KEY = 5;
 
@@ -218,5 +218,65 @@ describe('steady decodes in a scheduler', () => {
     const [from, to] = reported[0]!;
     expect(to - from + 1).toBe(steadyOutputs);
     expect(steadyOutputs).toBeGreaterThanOrEqual(26);
+  });
+});
+
+describe('SteadyDecodes.materialize', () => {
+  /**
+   * A request (10 prompt tokens, 2 outputs, computed 11) steady from step 1 through step 3, built
+   * and updated as `flow` says; returns the token count its stretch's end asks the KV cache
+   * manager to count cached blocks within (settleSteady).
+   */
+  function settledTokens(async: boolean, flow: (sd: SteadyDecodes, build: (step: number) => void) => void): number {
+    const request = decoding(10, 2, 0);
+    request.lastSampledStep = 0;
+    const settled: number[] = [];
+    const kv = { allocateSteadySlot: () => -1, settleSteady: (_: SimRequest, tokens: number) => void settled.push(tokens) };
+    const hooks = { plannedEosCount: () => -1, streamed: () => false, steadyOutputs: () => {} };
+    const sd = new SteadyDecodes(hooks, kv, 4096, async, [request], 8);
+    expect(sd.join(0, request, 1, 1, 1000)).toBe(true);
+    const build = (step: number) => {
+      const entries = new SteadyEntries();
+      entries.add(1, 0, 0);
+      sd.built(step, entries);
+    };
+    flow(sd, build);
+    sd.materialize(request);
+    expect(settled.length).toBe(1);
+    return settled[0]!;
+  }
+
+  it('settles what the last step allocated for, sync: all of its c + 1 tokens known', () => {
+    // Steps 1-3 computed positions 11, 12, 13: the last allocated for c + 1 = 14 tokens, all known.
+    const tokens = settledTokens(false, (sd, build) => {
+      for (const step of [1, 2, 3]) {
+        build(step);
+        sd.updated(step);
+      }
+    });
+    expect(tokens).toBe(14);
+  });
+
+  it('settles, under async scheduling, the later of the last allocation and the last output', () => {
+    // Step 3 was scheduled while step 2 ran: it allocated for min(c + 1, known) = min(14, 13).
+    // Step 2's output then made 13 tokens known (c' + 1 after step 2's c' = 12): 13 either way.
+    const inFlight = settledTokens(true, (sd, build) => {
+      build(1);
+      build(2);
+      sd.updated(1);
+      build(3);
+      sd.updated(2);
+    });
+    expect(inFlight).toBe(13);
+    // Once step 3's own output is in too, it made all 14 known, which vLLM caches on arrival.
+    const arrived = settledTokens(true, (sd, build) => {
+      build(1);
+      build(2);
+      sd.updated(1);
+      build(3);
+      sd.updated(2);
+      sd.updated(3);
+    });
+    expect(arrived).toBe(14);
   });
 });
