@@ -31,3 +31,8 @@ export type SimEvent =
   | { readonly kind: 'step-trace'; readonly record: StepRecord }
   | { readonly kind: 'step-end'; readonly output: SchedulerOutput }
   | { readonly kind: 'frontend-output'; readonly outputs: StepOutputs };
+
+/** The event of an add or abort reaching the engine's input queue. */
+export function engineInput(input: 'add' | 'abort', index: number): SimEvent {
+  return { kind: 'engine-input', input, index };
+}

@@ -10,7 +10,7 @@ import type { SimRequest } from '../scheduler/request.js';
 import type { StepOutputs } from '../scheduler/scheduler-output.js';
 import type { TraceRecorder } from '../trace/records.js';
 import type { RequestOutcome, RequestSpec } from '../workload/request-spec.js';
-import { PRIORITY, type SimEvent } from './events.js';
+import { engineInput, PRIORITY, type SimEvent } from './events.js';
 import type { SimulationConfig } from './scenario-config.js';
 import { servedOf } from './engine-request.js';
 import { PendingQueue } from './pending-queue.js';
@@ -61,8 +61,13 @@ export class Frontend {
     return this.outputDelayNs;
   }
 
-  /** api.ARRIVED (+ api.HANDOFF_TO_CORE for chat), then the engine sees it after the input delay. */
-  arrive(spec: RequestSpec, nowNs: number): void {
+  /**
+   * api.ARRIVED (+ api.HANDOFF_TO_CORE for chat), then the engine sees it after the input delay.
+   * Returns the request when that delay is 0: the caller hands it to the engine now (the run loop
+   * does, once the workload's next arrival is on the calendar: handOver in simulation.ts). Returns
+   * undefined when the request is rejected, or its input event is on the calendar.
+   */
+  arrive(spec: RequestSpec, nowNs: number): ServedRequest | undefined {
     const index = this.nextIndex++;
     this.metrics.onArrival(nowNs);
     // Draw ids and the sampling decision for every request, so neither depends on the other.
@@ -76,7 +81,7 @@ export class Frontend {
       // vLLM's API answers HTTP 400 before the request span exists; it never reaches the engine.
       this.metrics.rejected++;
       this.done(spec, { status: 'rejected', arrivalNs: spec.arrivalNs, firstOutputNs: undefined, doneNs: nowNs, outputTokens: 0 });
-      return;
+      return undefined;
     }
     const traced = this.trace !== null && enableJourneyTracing && u < journeyTracingSampleRate;
     const served = new ServedRequest(index, spec, apiRequestId, engineRequestId, traced);
@@ -101,10 +106,15 @@ export class Frontend {
       this.trace!.apiEvent(index, { name: 'api.ARRIVED', timeNs: nowNs });
       if (spec.endpoint === 'chat') this.trace!.apiEvent(index, { name: 'api.HANDOFF_TO_CORE', timeNs: nowNs });
     }
-    this.calendar.schedule(nowNs + this.inputDelayNs, PRIORITY.ENGINE_INPUT, { kind: 'engine-input', input: 'add', index });
+    // (The abort first, so that the caller sees it when it hands the request over: an abort at
+    // the arrival time comes before the engine input. The two events differ in priority, so the
+    // order in which they are scheduled changes nothing else.)
     if (spec.abortAtNs !== undefined) {
       this.calendar.schedule(Math.max(spec.abortAtNs, nowNs), PRIORITY.CLIENT_ABORT, { kind: 'client-abort', index });
     }
+    if (this.inputDelayNs === 0) return served;
+    this.calendar.schedule(nowNs + this.inputDelayNs, PRIORITY.ENGINE_INPUT, engineInput('add', index));
+    return undefined;
   }
 
   /** The client disconnects: api.ABORTED, and the engine is told to abort after the input delay. */
@@ -119,7 +129,7 @@ export class Frontend {
       this.trace!.apiEvent(index, { name: 'api.ABORTED', timeNs: nowNs, reason: 'client_disconnect', error });
       this.trace!.endRequestSpan(index, nowNs, { errorMessage: error });
     }
-    this.calendar.schedule(nowNs + this.inputDelayNs, PRIORITY.ENGINE_INPUT, { kind: 'engine-input', input: 'abort', index });
+    this.calendar.schedule(nowNs + this.inputDelayNs, PRIORITY.ENGINE_INPUT, engineInput('abort', index));
     this.forgetIfDone(served);
     this.done(served.spec, this.outcome(served, 'aborted', nowNs));
   }
