@@ -71,7 +71,13 @@ export class BlockPool {
     const records = new ArrayBuffer(numGpuBlocks * RECORD_INTS * 4);
     this.ints = new Int32Array(records);
     this.floats = new Float64Array(records);
-    for (let id = 0; id < numGpuBlocks; id++) this.setHash(id, NO_HASH);
+    // Every record starts as {position 0, ref 0, NO_HASH} (the free queue then sets the positions):
+    // one record written, then copied over the rest in doubling spans, a few dozen builtin calls.
+    // A loop over tens of thousands of blocks would run in the interpreter (nothing is optimized
+    // yet when the pool is built) and take ~10 ms of every run's start (issue 9).
+    this.setHash(0, NO_HASH);
+    const recordInts = numGpuBlocks * RECORD_INTS;
+    for (let done = RECORD_INTS; done < recordInts; done *= 2) this.ints.copyWithin(done, 0, Math.min(done, recordInts - done));
     this.freeQueue = new FreeBlockQueue(numGpuBlocks, undefined, { ints: this.ints, stride: RECORD_INTS });
     // The table confirms its entries against the hashes in the records (block-hash-table.ts).
     this.cached = new BlockHashTable(numGpuBlocks, { values: this.floats, stride: RECORD_INTS / 2, offset: HASH });

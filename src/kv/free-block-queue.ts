@@ -76,11 +76,12 @@ export class FreeBlockQueue {
     this.ring = new Int32Array(size);
     this.mask = size - 1;
     if (initial === undefined) {
-      // Every id in order, written directly: this runs before anything is optimized, and a pool
-      // has tens of thousands of blocks.
+      // Every id in order, written directly from locals: this runs in the interpreter (before
+      // anything is optimized), and a pool has tens of thousands of blocks.
+      const { ring, positions, stride } = this;
       for (let id = 0; id < capacity; id++) {
-        this.ring[id] = id;
-        this.positions[id * this.stride] = id;
+        ring[id] = id;
+        positions[id * stride] = id;
       }
       this.used = capacity;
       this.count = capacity;

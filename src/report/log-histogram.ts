@@ -114,6 +114,12 @@ export class LogHistogram {
    * ~45k of them; typical latencies stay under 16k (128 KiB).
    */
   private counts = new Float64Array(0);
+  /**
+   * At or below the lowest bucket with a count (meaningless while there is none): percentiles start
+   * there. Latencies fill a narrow band of buckets high up the array, and a scan from bucket 0
+   * crossed tens of thousands of empty ones for each percentile of the summary (issue 9).
+   */
+  private lowest = 0;
   private total = 0;
   private readonly sum = new ExactSum();
   private readonly sumSquares = new ExactSquares();
@@ -131,6 +137,7 @@ export class LogHistogram {
     }
     const bucket = bucketOf(v);
     if (bucket >= this.counts.length) this.grow(bucket);
+    if (bucket < this.lowest || this.total === 0) this.lowest = bucket;
     this.counts[bucket]! += count;
     this.total += count;
     if (v * count < 2 ** 53) this.sum.add(v * count);
@@ -159,6 +166,7 @@ export class LogHistogram {
   clone(): LogHistogram {
     const copy = new LogHistogram();
     copy.counts = this.counts.slice();
+    copy.lowest = this.lowest;
     copy.total = this.total;
     copy.sum.copyFrom(this.sum);
     copy.sumSquares.copyFrom(this.sumSquares);
@@ -188,7 +196,7 @@ export class LogHistogram {
     const lo = Math.floor(rank);
     let seen = 0;
     let lower = Number.NaN;
-    for (let bucket = 0; bucket < this.counts.length; bucket++) {
+    for (let bucket = this.lowest; bucket < this.counts.length; bucket++) {
       const c = this.counts[bucket]!;
       if (c === 0) continue;
       if (Number.isNaN(lower) && lo < seen + c) {

@@ -170,6 +170,19 @@ describe('LogHistogram', () => {
     }
   });
 
+  it('starts its percentiles at the lowest bucket recorded, whenever that came', () => {
+    const h = new LogHistogram();
+    const ref = new ReferenceHistogram();
+    for (const [value, count] of [[5e7, 3], [2e7, 0], [3e7, 2], [1e6, 1], [4e7, 5]] as const) {
+      h.recordRun(value, count);
+      // (A run of none records nothing; the reference would keep an empty bucket.)
+      if (count > 0) ref.recordTimes(value, count);
+      expectSame(h, ref);
+    }
+    expect(h.percentile(0)).toBe(ref.percentile(0));
+    expect(h.percentile(0)).toBeLessThan(1.001e6);
+  });
+
   it('is empty before any record', () => {
     const h = new LogHistogram();
     expect(h.count).toBe(0);
