@@ -7,6 +7,12 @@
 export function removeAt<T>(items: T[], position: number): void {
   const last = items.length - 1;
   if (position < 0 || position > last) throw new Error(`internal: no element at ${position} of ${items.length}`);
+  // The front is where running requests leave from (they finish in admission order): shift moves
+  // the rest natively, or just the array's start.
+  if (position === 0) {
+    items.shift();
+    return;
+  }
   for (let k = position; k < last; k++) items[k] = items[k + 1]!;
   items.pop();
 }

@@ -52,13 +52,15 @@ export function scheduleRunning(
       // Steady: one decode token each, in their places, without reading the requests: a scan of
       // one array. A stretch that ended at a block boundary may be carried on through this step
       // by the KV fast path.
+      // (Position p is entry base + p of the marks' arrays; a removal may move base: read it here.)
       const until = steady.until;
+      const base = steady.base;
       const from = i;
       const end = Math.min(running.length, i + budget);
-      while (i < end && until[i]! >= step) i++;
+      while (i < end && until[base + i]! >= step) i++;
       budget -= i - from;
       if (i === end) continue;
-      if (until[i] !== 0) {
+      if (until[base + i] !== 0) {
         if (steadyDecodes!.extend(i, step, kv)) {
           budget -= 1;
           i++;
@@ -92,10 +94,11 @@ export function scheduleRunning(
         const victimAt = running.indexOf(victim);
         // A victim that joined in this step to be steady from the next: out of the later counts
         // (removing it takes its mark out of the totals).
-        if (steady !== undefined && steady.until[victimAt] !== 0 && victim.steadyFrom > step) {
+        const victimEntry = steady === undefined ? 0 : steady.base + victimAt;
+        if (steady !== undefined && steady.until[victimEntry] !== 0 && victim.steadyFrom > step) {
           laterCount--;
-          laterOffsets -= steady.offset[victimAt]!;
-          if (steady.streamed[victimAt]!) laterStreamed--;
+          laterOffsets -= steady.offset[victimEntry]!;
+          if (steady.streamed[victimEntry]!) laterStreamed--;
         }
         // Already scheduled this step, listed or steady (a steady mark before `i` that is not one
         // this step's schedule just set): return its tokens to the budget.
@@ -104,7 +107,7 @@ export function scheduleRunning(
           budget += scheduled.tokensAt(at);
           scheduled.removeAt(at);
           i--;
-        } else if (steady !== undefined && victimAt < i && steady.until[victimAt]! >= step) {
+        } else if (steady !== undefined && victimAt < i && steady.until[victimEntry]! >= step) {
           budget += 1;
           i--;
         }
@@ -129,10 +132,11 @@ export function scheduleRunning(
       steadyDecodes!.leave(running, position + 1, Math.min(i + 1, running.length));
       if (!steadyDecodes!.join(position, request, n, step, kv.quietUntil(request))) {
         scheduled.push(request, n);
-        if (steady.until[position] !== 0) {
+        const entry = steady.base + position;
+        if (steady.until[entry] !== 0) {
           laterCount++;
-          laterOffsets += steady.offset[position]!;
-          if (steady.streamed[position]!) laterStreamed++;
+          laterOffsets += steady.offset[entry]!;
+          if (steady.streamed[entry]!) laterStreamed++;
         }
       }
     }

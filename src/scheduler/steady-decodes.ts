@@ -124,21 +124,25 @@ export function firstStoppingStep(request: SimRequest, limits: Omit<SteadyLimits
  * reading three arrays at every position in every step.
  */
 export class SteadyMarks {
-  // Typed arrays of one size for the run, `length` of them in use: the running list never holds
-  // more than max_num_seqs requests. A request leaves it at every finish, usually from near its
-  // front, and moving the arrays' tails down is a memmove each (copyWithin), where moving plain
-  // arrays of numbers and booleans element by element was about 7 % of the 50k anchor run
-  // (issue 9). Steps and offsets are integers well within a float64's exact range.
-  /** Per position: the last step it is steady in, 0 if it is not. Entries from `length` on mean nothing. */
+  // Typed arrays of one size for the run: the running list never holds more than max_num_seqs
+  // requests. Position p of the list is entry `base + p`. A request leaves the list at every
+  // finish, and in the 50k anchor run always from its front (requests run in admission order and
+  // finish in it): then `base` just moves up, where moving the five arrays' tails down
+  // (copyWithin) cost a memmove each (issue 9). The arrays hold twice max_num_seqs entries, so
+  // the window slides back to 0 (compact) at most once per max_num_seqs admissions. Steps and
+  // offsets are integers well within a float64's exact range.
+  /** Per entry: the last step it is steady in, 0 if it is not. Entries outside the window mean nothing. */
   readonly until: Float64Array;
-  /** Per position: the last step its stop rules allow it to be steady in. */
+  /** Per entry: the last step its stop rules allow it to be steady in. */
   readonly stopUntil: Float64Array;
-  /** Per position: its computed tokens before a steady step are offset + step. */
+  /** Per entry: its computed tokens before a steady step are offset + step. */
   readonly offset: Float64Array;
-  /** Per position: 1 if its client streams its outputs. */
+  /** Per entry: 1 if its client streams its outputs. */
   readonly streamed: Uint8Array;
-  /** Per position: the request's index (SimRequest.index), so that a stretch is extended without reading the request. */
+  /** Per entry: the request's index (SimRequest.index), so that a stretch is extended without reading the request. */
   readonly indexes: Int32Array;
+  /** The entry of position 0. */
+  private start = 0;
   private size = 0;
   /** Marked positions (until != 0). */
   private count = 0;
@@ -149,11 +153,17 @@ export class SteadyMarks {
 
   /** Room for `capacity` positions: the most requests the running list can hold (max_num_seqs). */
   constructor(readonly capacity: number) {
-    this.until = new Float64Array(capacity);
-    this.stopUntil = new Float64Array(capacity);
-    this.offset = new Float64Array(capacity);
-    this.streamed = new Uint8Array(capacity);
-    this.indexes = new Int32Array(capacity);
+    const entries = 2 * capacity;
+    this.until = new Float64Array(entries);
+    this.stopUntil = new Float64Array(entries);
+    this.offset = new Float64Array(entries);
+    this.streamed = new Uint8Array(entries);
+    this.indexes = new Int32Array(entries);
+  }
+
+  /** The entry of position 0: position p is entry base + p of the arrays (until it changes, at a removal or a push). */
+  get base(): number {
+    return this.start;
   }
 
   get length(): number {
@@ -175,7 +185,8 @@ export class SteadyMarks {
   /** A position at the end, unmarked, for the request with index `requestIndex`. */
   push(requestIndex: number): void {
     if (this.size === this.capacity) throw new Error(`internal: more than ${this.capacity} steady marks`);
-    const at = this.size++;
+    if (this.start + this.size === this.until.length) this.compact();
+    const at = this.start + this.size++;
     this.until[at] = 0;
     this.stopUntil[at] = 0;
     this.offset[at] = 0;
@@ -186,23 +197,29 @@ export class SteadyMarks {
   removeAt(position: number): void {
     if (position < 0 || position >= this.size) throw new Error(`internal: no steady mark at ${position} of ${this.size}`);
     this.unmark(position);
-    const size = this.size;
-    this.until.copyWithin(position, position + 1, size);
-    this.stopUntil.copyWithin(position, position + 1, size);
-    this.offset.copyWithin(position, position + 1, size);
-    this.streamed.copyWithin(position, position + 1, size);
-    this.indexes.copyWithin(position, position + 1, size);
-    this.size = size - 1;
+    if (position === 0) {
+      this.start++;
+    } else {
+      const at = this.start + position;
+      const end = this.start + this.size;
+      this.until.copyWithin(at, at + 1, end);
+      this.stopUntil.copyWithin(at, at + 1, end);
+      this.offset.copyWithin(at, at + 1, end);
+      this.streamed.copyWithin(at, at + 1, end);
+      this.indexes.copyWithin(at, at + 1, end);
+    }
+    this.size--;
   }
 
   /** Mark the position steady until step `until` (> 0). */
   mark(position: number, until: number, stopUntil: number, offset: number, streamed: boolean): void {
     if (!(until > 0) || position >= this.size) throw new Error(`internal: steady mark until step ${until} at ${position} of ${this.size}`);
     this.unmark(position);
-    this.until[position] = until;
-    this.stopUntil[position] = stopUntil;
-    this.offset[position] = offset;
-    this.streamed[position] = streamed ? 1 : 0;
+    const at = this.start + position;
+    this.until[at] = until;
+    this.stopUntil[at] = stopUntil;
+    this.offset[at] = offset;
+    this.streamed[at] = streamed ? 1 : 0;
     this.count++;
     this.offsetSum += offset;
     if (streamed) this.streamedCount++;
@@ -210,15 +227,28 @@ export class SteadyMarks {
 
   clear(position: number): void {
     this.unmark(position);
-    this.until[position] = 0;
+    this.until[this.start + position] = 0;
   }
 
   /** Take a marked position out of the totals (its entries are the caller's to change). */
   private unmark(position: number): void {
-    if (this.until[position] === 0) return;
+    const at = this.start + position;
+    if (this.until[at] === 0) return;
     this.count--;
-    this.offsetSum -= this.offset[position]!;
-    if (this.streamed[position] === 1) this.streamedCount--;
+    this.offsetSum -= this.offset[at]!;
+    if (this.streamed[at] === 1) this.streamedCount--;
+  }
+
+  /** Move the window to the arrays' start. */
+  private compact(): void {
+    const from = this.start;
+    const end = from + this.size;
+    this.until.copyWithin(0, from, end);
+    this.stopUntil.copyWithin(0, from, end);
+    this.offset.copyWithin(0, from, end);
+    this.streamed.copyWithin(0, from, end);
+    this.indexes.copyWithin(0, from, end);
+    this.start = 0;
   }
 }
 
@@ -319,16 +349,17 @@ export class SteadyDecodes {
    */
   extend(position: number, step: number, kv: SteadySlots): boolean {
     const marks = this.marks;
-    if (marks.until[position] !== step - 1 || marks.stopUntil[position]! < step) return false;
-    const computed = marks.offset[position]! + step;
+    const at = marks.base + position;
+    if (marks.until[at] !== step - 1 || marks.stopUntil[at]! < step) return false;
+    const computed = marks.offset[at]! + step;
     const inFlight = this.lastBuiltStep - this.lastUpdatedStep;
     if (inFlight > 1) return false;
-    const quietUntil = kv.allocateSteadySlot(marks.indexes[position]!, computed, computed + 1 - inFlight);
+    const quietUntil = kv.allocateSteadySlot(marks.indexes[at]!, computed, computed + 1 - inFlight);
     if (quietUntil < 0) return false;
     // This step is steady as in `join` (steadyNow): its slot is allocated. Under async scheduling
     // the block it fills is registered one step later, by the next allocation (or by
     // update_from_output if it leaves), so the quiet bound may end the stretch here.
-    marks.until[position] = Math.min(step + Math.max(quietUntil - computed - 1, 0), marks.stopUntil[position]!);
+    marks.until[at] = Math.min(step + Math.max(quietUntil - computed - 1, 0), marks.stopUntil[at]!);
     return true;
   }
 
@@ -341,8 +372,9 @@ export class SteadyDecodes {
   leave(running: readonly SimRequest[], from: number, to: number): void {
     const marks = this.marks;
     const until = marks.until;
+    const base = marks.base;
     for (let p = from; p < to; p++) {
-      if (until[p] === 0) continue;
+      if (until[base + p] === 0) continue;
       this.materialize(running[p]!);
       marks.clear(p);
     }

@@ -82,7 +82,7 @@ describe('steadyStepsAfter', () => {
 describe('SteadyMarks', () => {
   it('keeps marks aligned with the running list through pushes, removals and clearing', () => {
     const marks = new SteadyMarks(8);
-    const inUse = (values: Float64Array | Uint8Array | Int32Array) => Array.from(values.subarray(0, marks.length));
+    const inUse = (values: Float64Array | Uint8Array | Int32Array) => Array.from(values.subarray(marks.base, marks.base + marks.length));
     for (let k = 0; k < 4; k++) marks.push(100 + k);
     marks.mark(1, 9, 12, -3, true);
     marks.mark(3, 7, 7, 2, false);
@@ -109,12 +109,38 @@ describe('SteadyMarks', () => {
     }
     marks.removeAt(0);
     expect(marks.length).toBe(199);
-    expect(Array.from(marks.until.subarray(0, 199))).toEqual(Array.from({ length: 199 }, (_, k) => k + 2));
-    expect(marks.offset[198]).toBe(-199);
-    expect(marks.indexes[198]).toBe(199);
+    const b = marks.base;
+    expect(Array.from(marks.until.subarray(b, b + 199))).toEqual(Array.from({ length: 199 }, (_, k) => k + 2));
+    expect(marks.offset[b + 198]).toBe(-199);
+    expect(marks.indexes[b + 198]).toBe(199);
     marks.push(200);
     expect(() => marks.push(201)).toThrow(/internal/);
     expect([marks.markedCount, marks.markedOffsets, marks.markedStreamed]).toEqual([199, -19900, 133]) // k % 3 === 0 for 67 of k = 0..199, k = 0 removed;
+  });
+
+  it('slide their window on when the front leaves, and back when it reaches the end, keeping every mark', () => {
+    // As the running list of a long run: requests join at the back and leave from the front.
+    const marks = new SteadyMarks(4);
+    const positions = () => Array.from({ length: marks.length }, (_, p) => [marks.indexes[marks.base + p], marks.until[marks.base + p]]);
+    for (let k = 0; k < 3; k++) {
+      marks.push(k);
+      marks.mark(k, 10 + k, 20, k, true);
+    }
+    const bases = new Set<number>();
+    for (let k = 3; k < 30; k++) {
+      marks.removeAt(0);
+      marks.push(k);
+      marks.mark(2, 10 + k, 20, k, true);
+      bases.add(marks.base);
+      expect(positions()).toEqual([k - 2, k - 1, k].map((index) => [index, 10 + index]));
+      expect([marks.markedCount, marks.markedOffsets]).toEqual([3, 3 * k - 3]);
+    }
+    // The window moved through the arrays (8 entries) and back to their start.
+    expect(Math.max(...bases)).toBe(5);
+    expect(bases.has(0)).toBe(true);
+    // A removal inside the window moves the entries after it down.
+    marks.removeAt(1);
+    expect(positions()).toEqual([[27, 37], [29, 39]]);
   });
 
   it('keep running totals of the marked positions: count, offsets, streamed', () => {
