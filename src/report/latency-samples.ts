@@ -132,6 +132,7 @@ export class LatencySamples {
   constructor(private readonly cap = EXACT_CAP) {}
 
   push(value: number): void {
+    if (!(value >= 0)) throw new Error(`internal: a latency of ${value} ns`);
     if (this.folded !== undefined) {
       this.folded.record(value);
       return;
@@ -147,7 +148,8 @@ export class LatencySamples {
       exact.set(this.exact!);
       this.exact = exact;
     }
-    exact[this.exactLength++] = value;
+    // (+ 0 turns a -0 into 0: distribution() sorts the values by their bits.)
+    exact[this.exactLength++] = value + 0;
   }
 
   /** Moves the exact values into the bounded form and frees them. */
@@ -180,7 +182,12 @@ export class LatencySamples {
   /** The statistics of everything pushed so far (a snapshot: later pushes do not change it). */
   distribution(): Distribution {
     if (this.folded !== undefined) return this.folded.clone();
-    return new Sorted(this.exact!.slice(0, this.exactLength).sort());
+    const values = this.exact!.slice(0, this.exactLength);
+    // Non-negative doubles (push) order as their bit patterns do, read as unsigned 64-bit
+    // integers: that sort is the same order, and ~40 % faster than Float64Array's, whose
+    // comparison also places NaN and -0 (issue 9; the summary sorts four metrics' values).
+    new BigUint64Array(values.buffer, values.byteOffset, values.length).sort();
+    return new Sorted(values);
   }
 
   /** An independent copy with the same state: further pushes to either do not affect the other. */

@@ -52,6 +52,14 @@ describe('LatencySamples', () => {
     expect(statsOf(s.distribution())).toEqual(exactStats(values));
   });
 
+  it('sorts zeros, a -0 and equal values as the sorted array does, and refuses negative or NaN latencies', () => {
+    const values = Float64Array.from([5e6, 0, 3, -0, 5e6, 1e10, 2.5, 0, 7]);
+    expect(statsOf(filled(values).distribution())).toEqual(exactStats(values));
+    expect(filled(values).distribution().percentile(0)).toBe(0);
+    expect(() => new LatencySamples().push(-1)).toThrow(/internal/);
+    expect(() => new LatencySamples().push(Number.NaN)).toThrow(/internal/);
+  });
+
   it('is NaN everywhere when empty', () => {
     expect(statsOf(new LatencySamples().distribution()).every(Number.isNaN)).toBe(true);
   });
