@@ -23,8 +23,12 @@ export function isFinished(status: RequestStatus): boolean {
 export interface SimRequestInit {
   /** Dense index of the request in the run (the key of per-request tables). */
   readonly index: number;
-  /** Engine request id (`<api id>-<8 hex>`); the priority policy's last tie-breaker. */
-  readonly requestId: string;
+  /**
+   * Engine request id (`<api id>-<8 hex>`); the priority policy's last tie-breaker. Or what to
+   * read it from when it is first needed: a simulation run's requests build theirs lazily
+   * (server/request-ids.ts).
+   */
+  readonly requestId: string | { readonly engineRequestId: string };
   readonly prompt: TokenContent;
   /**
    * The content key that the outputs continue, when they are synthetic: output j is expected to be
@@ -55,7 +59,7 @@ export interface SimRequestInit {
 
 export class SimRequest implements KvRequestView {
   readonly index: number;
-  readonly requestId: string;
+  private readonly id: string | { readonly engineRequestId: string };
   readonly priority: number;
   readonly arrivalTimeNs: number;
   readonly numPromptTokens: number;
@@ -118,7 +122,7 @@ export class SimRequest implements KvRequestView {
 
   constructor(init: SimRequestInit, blockSize: number, hashBlocks: boolean) {
     this.index = init.index;
-    this.requestId = init.requestId;
+    this.id = init.requestId;
     this.priority = init.priority ?? 0;
     this.arrivalTimeNs = init.arrivalTimeNs;
     this.numPromptTokens = init.prompt.length;
@@ -134,6 +138,12 @@ export class SimRequest implements KvRequestView {
     this.outputKey = init.outputKey === undefined ? -1 : init.outputKey >>> 0;
     this.firstPrivateBlock = this.blockSize === 0 ? Infinity : Math.floor(this.firstPrivateToken(init.outputKeyIsPrivate === true) / this.blockSize);
     this.extendBlockHashes();
+  }
+
+  /** Engine request id (`<api id>-<8 hex>`). */
+  get requestId(): string {
+    const id = this.id;
+    return typeof id === 'string' ? id : id.engineRequestId;
   }
 
   get numTokens(): number {

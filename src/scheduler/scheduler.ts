@@ -41,8 +41,11 @@ export class Scheduler {
   readonly waiting: RequestQueue;
   /** Unfinished requests known to the engine, by index. */
   readonly requests = new Map<number, SimRequest>();
-  /** Requests finished since the previous schedule() (vLLM's finished_req_ids). */
-  finishedReqIds: string[] = [];
+  /**
+   * Requests finished since the previous schedule(): vLLM's finished_req_ids, kept as the requests
+   * so that their ids are built only if read (finishedReqIds).
+   */
+  private readonly finishedRequests: SimRequest[] = [];
   stepCounter = 0;
   private runningPass: RunningPassHost;
   /**
@@ -101,7 +104,12 @@ export class Scheduler {
   hasRequests(): boolean {
     // One test of the sum, not two joined by ||: the second would run only when nothing is left
     // unfinished, rarely enough to undo the engine loop's optimized code when it first does (issue 9).
-    return this.running.length + this.waiting.length + this.finishedReqIds.length > 0;
+    return this.running.length + this.waiting.length + this.finishedRequests.length > 0;
+  }
+
+  /** vLLM's finished_req_ids: the ids of the requests finished since the previous schedule(). */
+  get finishedReqIds(): string[] {
+    return this.finishedRequests.map((request) => request.requestId);
   }
 
   addRequest(request: SimRequest, nowNs: number): void {
@@ -277,8 +285,8 @@ export class Scheduler {
     numDecodeReqs += steady.count;
     decodeTokens += steady.count;
     addDecodesToShape(shape, steady.count, steady.contextSum);
-    const numFinished = this.finishedReqIds.length;
-    this.finishedReqIds = [];
+    const numFinished = this.finishedRequests.length;
+    this.finishedRequests.length = 0;
     const batch = {
       step,
       runningDepth: this.running.length,
@@ -434,7 +442,7 @@ export class Scheduler {
   }
 
   private freeRequest(request: SimRequest, nowNs: number): void {
-    this.finishedReqIds.push(request.requestId);
+    this.finishedRequests.push(request);
     this.kv.free(request);
     this.requests.delete(request.index);
     this.listener.freed(request, nowNs);

@@ -313,7 +313,8 @@ export class EngineCore {
     const sim = new EngineRequest(
       {
         index: served.index,
-        requestId: served.engineRequestId,
+        // The served request builds its id when first read (request-ids.ts).
+        requestId: served,
         prompt: runs ? spec.prompt : TokenContent.tokens(spec.prompt.toArray()),
         outputKey: runs ? spec.contentKey : undefined,
         outputKeyIsPrivate: runs && spec.privateContent === true,

@@ -3,7 +3,6 @@
 // engine after a delay, and measures latencies where a client would.
 import type { EventCalendar } from '../engine/calendar.js';
 import type { RandomStream, RandomStreams } from '../engine/random.js';
-import { hex32 } from '../engine/hex.js';
 import { secondsToNs } from '../engine/time.js';
 import type { MetricsCollector } from '../report/metrics.js';
 import type { SimRequest } from '../scheduler/request.js';
@@ -14,6 +13,7 @@ import { engineInput, PRIORITY, type SimEvent } from './events.js';
 import type { SimulationConfig } from './scenario-config.js';
 import { servedOf } from './engine-request.js';
 import { PendingQueue } from './pending-queue.js';
+import { RequestIds } from './request-ids.js';
 import { ServedRequest } from './served-request.js';
 
 /** A request's steady outputs of steps [fromStep, toStep] (SteadyEntries). */
@@ -21,11 +21,6 @@ interface SteadyStretch {
   readonly served: ServedRequest;
   readonly fromStep: number;
   readonly toStep: number;
-}
-
-/** 8 hex digits of the ids stream. */
-function hexDraw(stream: RandomStream): string {
-  return hex32(stream.nextUint32());
 }
 
 export class Frontend {
@@ -71,10 +66,7 @@ export class Frontend {
     const index = this.nextIndex++;
     this.metrics.onArrival(nowNs);
     // Draw ids and the sampling decision for every request, so neither depends on the other.
-    const base = spec.id ?? `${hexDraw(this.ids)}${hexDraw(this.ids)}${hexDraw(this.ids)}${hexDraw(this.ids)}`;
-    const apiRequestId = `${spec.endpoint === 'chat' ? 'chatcmpl' : 'cmpl'}-${base}`;
-    // vLLM's engine id appends 8 random hex chars; completions first append the prompt index.
-    const engineRequestId = `${apiRequestId}${spec.endpoint === 'chat' ? '' : '-0'}-${hexDraw(this.ids)}`;
+    const ids = new RequestIds(this.ids, spec.id, spec.endpoint === 'chat');
     const u = this.journeySampling.next();
     const { enableJourneyTracing, journeyTracingSampleRate } = this.config.observability;
     if (spec.prompt.length + spec.maxTokens > this.config.engine.maxModelLen) {
@@ -84,14 +76,14 @@ export class Frontend {
       return undefined;
     }
     const traced = this.trace !== null && enableJourneyTracing && u < journeyTracingSampleRate;
-    const served = new ServedRequest(index, spec, apiRequestId, engineRequestId, traced);
+    const served = new ServedRequest(index, spec, ids, traced);
     this.live.set(index, served);
     if (traced) {
       this.trace!.startRequestSpan(
         {
           index,
-          apiRequestId,
-          engineRequestId,
+          apiRequestId: served.apiRequestId,
+          engineRequestId: served.engineRequestId,
           endpoint: spec.endpoint,
           stream: spec.stream,
           model: this.config.modelName,

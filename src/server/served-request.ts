@@ -1,6 +1,7 @@
 // One request's life across the API frontend and the engine core, as the simulation tracks it.
 import type { SimRequest } from '../scheduler/request.js';
 import type { RequestSpec } from '../workload/request-spec.js';
+import type { RequestIds } from './request-ids.js';
 
 export class ServedRequest {
   /** The engine-side request, once add_request has run. */
@@ -24,10 +25,19 @@ export class ServedRequest {
   constructor(
     readonly index: number,
     readonly spec: RequestSpec,
-    readonly apiRequestId: string,
-    readonly engineRequestId: string,
+    private readonly ids: RequestIds,
     readonly traced: boolean,
   ) {
     this.streaming = spec.stream;
+  }
+
+  /** The API's request id (built when first read: request-ids.ts). */
+  get apiRequestId(): string {
+    return this.ids.apiRequestId;
+  }
+
+  /** The engine core's request id (built when first read). */
+  get engineRequestId(): string {
+    return this.ids.engineRequestId;
   }
 }
