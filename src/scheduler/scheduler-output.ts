@@ -108,6 +108,13 @@ export class SteadyEntries {
   }
 }
 
+/** The arrays of StepOutputs without listed outputs. */
+const NO_OUTPUTS = Object.freeze({
+  requests: Object.freeze([]) as unknown as SimRequest[],
+  numNewTokens: Object.freeze([]) as unknown as number[],
+  finishStatus: Object.freeze([]) as unknown as (FinishStatus | undefined)[],
+});
+
 /**
  * What update_from_output hands the frontend for one step (vLLM's EngineCoreOutputs): one entry
  * per listed request that got tokens or finished, as parallel arrays, and the steady outputs
@@ -133,9 +140,10 @@ export class StepOutputs {
     readonly step: number,
     readonly steady: SteadyEntries,
   ) {
-    this.requests = new Array<SimRequest>(capacity);
-    this.numNewTokens = new Array<number>(capacity).fill(0);
-    this.finishStatus = new Array<FinishStatus | undefined>(capacity);
+    // A step that lists nothing (its steady outputs are counted) shares one frozen set of arrays.
+    this.requests = capacity === 0 ? NO_OUTPUTS.requests : new Array<SimRequest>(capacity);
+    this.numNewTokens = capacity === 0 ? NO_OUTPUTS.numNewTokens : new Array<number>(capacity).fill(0);
+    this.finishStatus = capacity === 0 ? NO_OUTPUTS.finishStatus : new Array<FinishStatus | undefined>(capacity);
   }
 
   get length(): number {

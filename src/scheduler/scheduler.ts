@@ -32,6 +32,9 @@ export interface SchedulerListener {
 
 const SILENT: SchedulerListener = { journey: () => {}, freed: () => {} };
 
+/** producesToken of a step that lists nothing (its steady requests are counted): one for the run. */
+const NO_SAMPLES: boolean[] = Object.freeze([]) as unknown as boolean[];
+
 /** Tokens the model samples for a request in one step (one, or several as in vLLM's tests). */
 export type TokenSource = (request: SimRequest) => number | readonly number[];
 
@@ -161,9 +164,8 @@ export class Scheduler {
     if (budget < 0 || this.running.length > this.config.maxNumSeqs) {
       throw new Error(`internal: step ${step} broke the token budget or max_num_seqs`);
     }
-    const entries = scheduled.finish();
-    const output = this.buildOutput(step, entries, preempted, total, numNew, numResumed, sampledSummary, rich);
-    this.steady?.built(step, entries.steady);
+    const output = this.buildOutput(step, scheduled, preempted, total, numNew, numResumed, sampledSummary, rich);
+    this.steady?.built(step, scheduled.steady);
     return output;
   }
 
@@ -248,7 +250,7 @@ export class Scheduler {
     let numDecodeReqs = 0;
     let prefillTokens = 0;
     let decodeTokens = 0;
-    const producesToken = new Array<boolean>(scheduledRequests.length);
+    const producesToken = scheduledRequests.length === 0 ? NO_SAMPLES : new Array<boolean>(scheduledRequests.length);
     const shape = emptyBatchShape();
     for (let k = 0; k < scheduledRequests.length; k++) {
       const request = scheduledRequests[k]!;
