@@ -82,6 +82,8 @@ export interface SchedulerOutput {
  * (SteadyDecodeHooks.steadyOutputs).
  */
 export class SteadyEntries {
+  /** The step they are of (set when schedule() has built it: SteadyDecodes.built). */
+  step = 0;
   count = 0;
   /** Sum of their computed tokens before the step: their decode contexts. */
   contextSum = 0;

@@ -275,12 +275,6 @@ export interface SteadyDecodeHooks {
   steadyOutputs(request: SimRequest, fromStep: number, toStep: number): void;
 }
 
-/** A batch built but not yet updated: its step and its steady entries. */
-interface BatchInFlight {
-  readonly step: number;
-  readonly steady: SteadyEntries;
-}
-
 /**
  * The scheduler's steady-decode state: the marks beside its running list, how far the steps have
  * gone (built by schedule(), taken by update_from_output), the batches in between, and how a
@@ -297,7 +291,8 @@ export class SteadyDecodes {
   private sampledStep = 0;
   /** The limits of the request `join` looks at (one object for the run, not one per call). */
   private readonly limits: { -readonly [K in keyof SteadyLimits]: SteadyLimits[K] };
-  private readonly inFlight: BatchInFlight[] = [];
+  /** The steady entries of the batches built but not yet updated, oldest first (each knows its step). */
+  private readonly inFlight: SteadyEntries[] = [];
 
   /**
    * `hooks` say what the model samples and who hears of steady outputs (SteadyDecodeHooks).
@@ -409,7 +404,7 @@ export class SteadyDecodes {
         throw new Error(`internal: steady request ${request.requestId} stopped by step ${this.lastUpdatedStep}`);
       }
     }
-    for (const batch of this.inFlight) if (batch.step >= from) batch.steady.leave(request);
+    for (const entries of this.inFlight) if (entries.step >= from) entries.leave(request);
     if (built > 0) {
       // The blocks its steps made full count as cached now (KvCacheManager.steadyBound): the last
       // step's allocation, after c computed tokens of which c + 1 - in-flight were known, counted
@@ -430,7 +425,8 @@ export class SteadyDecodes {
   built(step: number, steady: SteadyEntries): void {
     this.inFlightAtLastBuild = step - 1 - this.lastUpdatedStep;
     this.lastBuiltStep = step;
-    this.inFlight.push({ step, steady });
+    steady.step = step;
+    this.inFlight.push(steady);
   }
 
   /** update_from_output took `step`'s output, which must be the oldest in flight. */

@@ -54,13 +54,6 @@ interface EngineInput {
   readonly served: ServedRequest;
 }
 
-/** A batch submitted to the GPU: when its schedule() ended and when its forward pass ends. */
-interface InFlightBatch {
-  readonly output: SchedulerOutput;
-  readonly submitNs: number;
-  readonly doneNs: number;
-}
-
 /** How the engine runs; the defaults are what users get, the switches let tests compare paths. */
 export interface EngineOptions {
   /** Check the scheduler's written invariants after every step (slower). */
@@ -90,8 +83,14 @@ export class EngineCore {
   /** Requests keep their prompts and the model's outputs as token runs (EngineOptions.tokenRuns). */
   private readonly tokenRuns: boolean;
   private readonly stepTracing: boolean;
-  /** vLLM's batch_queue, oldest first; at most batchQueueSize (1 sync, 2 async) batches. */
-  private readonly batchQueue: InFlightBatch[] = [];
+  /**
+   * vLLM's batch_queue, oldest first; at most batchQueueSize (1 sync, 2 async) batches: their
+   * outputs, and beside each when its forward pass ends (two arrays, not an object per step).
+   */
+  private readonly batchQueue: SchedulerOutput[] = [];
+  private readonly batchDoneNs: number[] = [];
+  /** When the last schedule() ended and its batch went to the GPU. */
+  private submittedNs = 0;
   private readonly batchQueueSize: number;
   /** When the GPU finishes the last submitted forward pass. */
   private gpuFreeNs = 0;
@@ -197,10 +196,9 @@ export class EngineCore {
     const queue = this.batchQueue;
     let cpuNs = nowNs;
     if (this.scheduler.hasRequests()) {
-      const batch = this.scheduleBatch(nowNs);
-      queue.push(batch);
-      cpuNs = batch.submitNs;
-      if (batch.output.totalScheduledTokens > 0 && queue.length < this.batchQueueSize && queue[0]!.doneNs > cpuNs) {
+      const output = this.scheduleBatch(nowNs);
+      cpuNs = this.submittedNs;
+      if (output.totalScheduledTokens > 0 && queue.length < this.batchQueueSize && this.batchDoneNs[0]! > cpuNs) {
         // vLLM does not block while the batch ran tokens, the queue has room and the oldest batch
         // is still running: the next schedule() overlaps this forward pass.
         this.calendar.schedule(cpuNs, PRIORITY.STEP_BEGIN, STEP_BEGIN_EVENT);
@@ -212,12 +210,12 @@ export class EngineCore {
     }
     // Wait for the oldest batch; its output is processed when its forward pass is done.
     const oldest = queue.shift()!;
-    this.awaitedEndNs = Math.max(cpuNs, oldest.doneNs);
-    return oldest.output;
+    this.awaitedEndNs = Math.max(cpuNs, this.batchDoneNs.shift()!);
+    return oldest;
   }
 
-  /** schedule(), its trace and metrics, and the batch's slot on the GPU. */
-  private scheduleBatch(nowNs: number): InFlightBatch {
+  /** schedule(), its trace and metrics, and the batch's slot on the GPU (queued, submitted at submittedNs). */
+  private scheduleBatch(nowNs: number): SchedulerOutput {
     const scheduler = this.scheduler;
     const output = scheduler.schedule(nowNs);
     // Both tests run in every step (no && between them): a test that optimized code has never seen
@@ -253,7 +251,10 @@ export class EngineCore {
     const forwardNs = output.totalScheduledTokens > 0 ? this.stepTime.forwardNs(output.shape) : 0;
     const doneNs = Math.max(tEmit, this.gpuFreeNs) + forwardNs;
     this.gpuFreeNs = doneNs;
-    return { output, submitNs: tEmit, doneNs };
+    this.batchQueue.push(output);
+    this.batchDoneNs.push(doneNs);
+    this.submittedNs = tEmit;
+    return output;
   }
 
   /** The model's sampled token (one closure for the run, not one per step). */
