@@ -41,8 +41,8 @@ class SeededStepSampler implements StepSampler {
 
 /**
  * Iterations the engine runs back to back at most (EngineCore.runIterations) before it goes through
- * the calendar again, so that the run loop still looks at `shouldStop` (SIGINT, timeouts) every few
- * thousand events in a long stretch with no other event.
+ * the calendar again: the run loop looks at `shouldStop` (SIGINT, timeouts) every 4,096 events, so
+ * in a long stretch with no other event it still does every 65,536 steps at most.
  */
 const MAX_ITERATIONS_AT_ONCE = 16;
 
