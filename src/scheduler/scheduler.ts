@@ -288,7 +288,9 @@ export class Scheduler {
     decodeTokens += steady.count;
     addDecodesToShape(shape, steady.count, steady.contextSum);
     const numFinished = this.finishedRequests.length;
-    this.finishedRequests.length = 0;
+    // (Truncated only when there is something to drop: setting an array's length is a builtin
+    // call, and most steps finish nothing.)
+    if (numFinished > 0) this.finishedRequests.length = 0;
     const batch = {
       step,
       runningDepth: this.running.length,
