@@ -288,9 +288,9 @@ export class Scheduler {
     decodeTokens += steady.count;
     addDecodesToShape(shape, steady.count, steady.contextSum);
     const numFinished = this.finishedRequests.length;
-    // (Truncated only when there is something to drop: setting an array's length is a builtin
-    // call, and most steps finish nothing.)
-    if (numFinished > 0) this.finishedRequests.length = 0;
+    // (Emptied by pops, which optimized code does inline: setting an array's length is a builtin
+    // call, 1.5 % of the 50k run when it ran every step. Most steps finish nothing, some one.)
+    while (this.finishedRequests.length > 0) this.finishedRequests.pop();
     const batch = {
       step,
       runningDepth: this.running.length,
