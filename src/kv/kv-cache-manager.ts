@@ -3,6 +3,7 @@
 // It owns the block pool and each request's block table, and answers the scheduler's two
 // questions: "how much of this request is already cached?" and "can it get slots for n tokens?".
 
+import { emptyList } from '../engine/empty-list.js';
 import { BlockPool } from './block-pool.js';
 import {
   emptyPrefixCacheStats,
@@ -33,7 +34,7 @@ export interface ComputedBlocks {
  * Shared, frozen "no blocks" result. Returned for allocations that need no new block (every
  * decode step that stays inside its last block), so the hot path allocates nothing.
  */
-export const EMPTY_BLOCK_IDS: readonly number[] = Object.freeze([]);
+export const EMPTY_BLOCK_IDS: readonly number[] = emptyList<number>();
 
 const NO_HITS: ComputedBlocks = Object.freeze({ blocks: EMPTY_BLOCK_IDS, numHitTokens: 0 });
 

@@ -61,7 +61,7 @@ export function scheduleRunning(
       budget -= i - from;
       if (i === end) continue;
       if (until[base + i] !== 0) {
-        if (steadyDecodes!.extend(i, step, kv)) {
+        if (steadyDecodes!.extend(i, step)) {
           budget -= 1;
           i++;
           continue;

@@ -3,6 +3,7 @@
 // counted: nothing downstream needs them one by one. So a step lists a few requests (prefills,
 // admissions, the steps that end a request) however many run, and its arrays grow by push: sizing
 // them up front for every request the step could schedule (max_num_seqs) cost more (issue 9).
+import { emptyList } from '../engine/empty-list.js';
 import { removeAt } from './remove-at.js';
 import type { SimRequest } from './request.js';
 import { SteadyEntries } from './scheduler-output.js';
@@ -14,17 +15,11 @@ export interface ScheduledEntries {
   readonly steady: SteadyEntries;
 }
 
-/**
- * The lists of a step that lists nothing (every request in it steady, about 4 steps in 10 of the
- * 50k anchor run): one frozen pair for the run instead of two empty arrays per step (issue 9).
- */
-const NO_REQUESTS: SimRequest[] = Object.freeze([]) as unknown as SimRequest[];
-const NO_TOKENS: number[] = Object.freeze([]) as unknown as number[];
-
 export class ScheduledList implements ScheduledEntries {
-  /** The listed requests (the frozen empty list until the first push). */
-  private listed = NO_REQUESTS;
-  private listedTokens = NO_TOKENS;
+  // The shared frozen empty list until the first push: a step that lists nothing (every request in
+  // it steady, about 4 steps in 10 of the 50k anchor run) allocates no lists (issue 9).
+  private listed = emptyList<SimRequest>();
+  private listedTokens = emptyList<number>();
   readonly steady = new SteadyEntries();
 
   /** Room for `capacity` requests, listed and steady (the step schedules at most max_num_seqs). */
@@ -49,7 +44,7 @@ export class ScheduledList implements ScheduledEntries {
     if (this.listed.length + this.steady.count === this.capacity) {
       throw new Error(`internal: more than ${this.capacity} requests scheduled in one step`);
     }
-    if (this.listed === NO_REQUESTS) {
+    if (this.listed === emptyList<SimRequest>()) {
       this.listed = [];
       this.listedTokens = [];
     }

@@ -1,5 +1,6 @@
 // The decision of one schedule() call (vLLM's SchedulerOutput), the only contract between the
 // scheduler and the rest of the simulation, plus what update_from_output hands to the frontend.
+import { emptyList } from '../engine/empty-list.js';
 import type { BatchSummaryRecord, FinishStatus, RequestSnapshotRecord } from '../trace/records.js';
 import type { SimRequest } from './request.js';
 
@@ -110,13 +111,6 @@ export class SteadyEntries {
   }
 }
 
-/** The arrays of StepOutputs without listed outputs. */
-const NO_OUTPUTS = Object.freeze({
-  requests: Object.freeze([]) as unknown as SimRequest[],
-  numNewTokens: Object.freeze([]) as unknown as number[],
-  finishStatus: Object.freeze([]) as unknown as (FinishStatus | undefined)[],
-});
-
 /**
  * What update_from_output hands the frontend for one step (vLLM's EngineCoreOutputs): one entry
  * per listed request that got tokens or finished, as parallel arrays, and the steady outputs
@@ -142,10 +136,10 @@ export class StepOutputs {
     readonly step: number,
     readonly steady: SteadyEntries,
   ) {
-    // A step that lists nothing (its steady outputs are counted) shares one frozen set of arrays.
-    this.requests = capacity === 0 ? NO_OUTPUTS.requests : new Array<SimRequest>(capacity);
-    this.numNewTokens = capacity === 0 ? NO_OUTPUTS.numNewTokens : new Array<number>(capacity).fill(0);
-    this.finishStatus = capacity === 0 ? NO_OUTPUTS.finishStatus : new Array<FinishStatus | undefined>(capacity);
+    // A step that lists nothing (its steady outputs are counted) shares the frozen empty list.
+    this.requests = capacity === 0 ? emptyList() : new Array<SimRequest>(capacity);
+    this.numNewTokens = capacity === 0 ? emptyList() : new Array<number>(capacity).fill(0);
+    this.finishStatus = capacity === 0 ? emptyList() : new Array<FinishStatus | undefined>(capacity);
   }
 
   get length(): number {

@@ -3,6 +3,7 @@
 // only its own state and the KV cache manager: it never reads a clock, schedules events or writes
 // trace output. Callers pass `nowNs` only so that the journey records it hands its listener carry
 // the moment they describe.
+import { emptyList } from '../engine/empty-list.js';
 import { KvCacheManager } from '../kv/kv-cache-manager.js';
 import type { JourneyRecord } from '../trace/records.js';
 import { journeyRecord } from './journey.js';
@@ -31,9 +32,6 @@ export interface SchedulerListener {
 }
 
 const SILENT: SchedulerListener = { journey: () => {}, freed: () => {} };
-
-/** producesToken of a step that lists nothing (its steady requests are counted): one for the run. */
-const NO_SAMPLES: boolean[] = Object.freeze([]) as unknown as boolean[];
 
 /** Tokens the model samples for a request in one step (one, or several as in vLLM's tests). */
 export type TokenSource = (request: SimRequest) => number | readonly number[];
@@ -250,7 +248,7 @@ export class Scheduler {
     let numDecodeReqs = 0;
     let prefillTokens = 0;
     let decodeTokens = 0;
-    const producesToken = scheduledRequests.length === 0 ? NO_SAMPLES : new Array<boolean>(scheduledRequests.length);
+    const producesToken = scheduledRequests.length === 0 ? emptyList<boolean>() : new Array<boolean>(scheduledRequests.length);
     const shape = emptyBatchShape();
     for (let k = 0; k < scheduledRequests.length; k++) {
       const request = scheduledRequests[k]!;

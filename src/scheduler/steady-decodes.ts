@@ -252,7 +252,7 @@ export class SteadyMarks {
   }
 }
 
-/** The KV cache manager's fast path for a steady request's block boundary (SteadyDecodes.extend). */
+/** What the steady decodes need of the KV cache manager: a block boundary's fast path (extend), and a stretch's end (materialize). */
 export interface SteadySlots {
   allocateSteadySlot(index: number, computed: number, knownTokens: number): number;
   /** A stretch of `request` ended: count its blocks full within `cachedTokens` tokens as cached. */
@@ -342,14 +342,14 @@ export class SteadyDecodes {
    * One batch at most is in flight while a step is scheduled, and a request steady in it has one
    * output in flight for it: so it knows c + 1 - in-flight tokens of its c + 1.
    */
-  extend(position: number, step: number, kv: SteadySlots): boolean {
+  extend(position: number, step: number): boolean {
     const marks = this.marks;
     const at = marks.base + position;
     if (marks.until[at] !== step - 1 || marks.stopUntil[at]! < step) return false;
     const computed = marks.offset[at]! + step;
     const inFlight = this.lastBuiltStep - this.lastUpdatedStep;
     if (inFlight > 1) return false;
-    const quietUntil = kv.allocateSteadySlot(marks.indexes[at]!, computed, computed + 1 - inFlight);
+    const quietUntil = this.kv.allocateSteadySlot(marks.indexes[at]!, computed, computed + 1 - inFlight);
     if (quietUntil < 0) return false;
     // This step is steady as in `join` (steadyNow): its slot is allocated. Under async scheduling
     // the block it fills is registered one step later, by the next allocation (or by

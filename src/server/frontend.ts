@@ -56,11 +56,14 @@ export class Frontend {
     return this.outputDelayNs;
   }
 
+  /** Between a request's arrival and its add reaching the engine (frontend.input_delay). */
+  get inputDelay(): number {
+    return this.inputDelayNs;
+  }
+
   /**
-   * api.ARRIVED (+ api.HANDOFF_TO_CORE for chat), then the engine sees it after the input delay.
-   * Returns the request when that delay is 0: the caller hands it to the engine now (the run loop
-   * does, once the workload's next arrival is on the calendar: handOver in simulation.ts). Returns
-   * undefined when the request is rejected, or its input event is on the calendar.
+   * api.ARRIVED (+ api.HANDOFF_TO_CORE for chat). Returns the request, which the caller hands to
+   * the engine after the input delay (handOver in simulation.ts), or undefined when it is rejected.
    */
   arrive(spec: RequestSpec, nowNs: number): ServedRequest | undefined {
     const index = this.nextIndex++;
@@ -98,15 +101,12 @@ export class Frontend {
       this.trace!.apiEvent(index, { name: 'api.ARRIVED', timeNs: nowNs });
       if (spec.endpoint === 'chat') this.trace!.apiEvent(index, { name: 'api.HANDOFF_TO_CORE', timeNs: nowNs });
     }
-    // (The abort first, so that the caller sees it when it hands the request over: an abort at
-    // the arrival time comes before the engine input. The two events differ in priority, so the
-    // order in which they are scheduled changes nothing else.)
+    // (The abort is on the calendar before the caller hands the request over, so that it sees an
+    // abort at the arrival time come before the engine input.)
     if (spec.abortAtNs !== undefined) {
       this.calendar.schedule(Math.max(spec.abortAtNs, nowNs), PRIORITY.CLIENT_ABORT, { kind: 'client-abort', index });
     }
-    if (this.inputDelayNs === 0) return served;
-    this.calendar.schedule(nowNs + this.inputDelayNs, PRIORITY.ENGINE_INPUT, engineInput('add', index));
-    return undefined;
+    return served;
   }
 
   /** The client disconnects: api.ABORTED, and the engine is told to abort after the input delay. */

@@ -69,13 +69,14 @@ export async function runSimulation(config: SimulationConfig, options: RunOption
     calendar.schedule(next.value.arrivalNs, PRIORITY.ARRIVAL, { kind: 'arrival', spec: next.value });
   };
   scheduleNextArrival();
-  // A request that reaches the engine at its arrival (no input delay): its input event would be
-  // the next to run unless one due before it is on the calendar, the workload's next arrival
-  // included (hence after scheduleNextArrival). Then the engine receives it at once: one event
-  // fewer per request (issue 9).
+  // An arrived request's add reaches the engine after the input delay. Without one, its input event
+  // would be the next to run unless one due before it is on the calendar, the workload's next
+  // arrival included (hence after scheduleNextArrival): the engine then receives it at once, one
+  // event fewer per request (issue 9).
   const handOver = (served: ServedRequest, nowNs: number) => {
-    if (calendar.nextWouldBe(nowNs, PRIORITY.ENGINE_INPUT)) engine.receive('add', served, nowNs);
-    else calendar.schedule(nowNs, PRIORITY.ENGINE_INPUT, engineInput('add', served.index));
+    const atNs = nowNs + frontend.inputDelay;
+    if (atNs === nowNs && calendar.nextWouldBe(nowNs, PRIORITY.ENGINE_INPUT)) engine.receive('add', served, nowNs);
+    else calendar.schedule(atNs, PRIORITY.ENGINE_INPUT, engineInput('add', served.index));
   };
 
   let nowNs = 0;

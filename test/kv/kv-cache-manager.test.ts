@@ -301,13 +301,17 @@ describe('allocateSteadySlot (a steady decode at a block boundary, by index alon
       return { m, req };
     }) as [{ m: KvCacheManager; req: FakeRequest }, { m: KvCacheManager; req: FakeRequest }];
 
+  /** The full path's decode of step c: the token after c computed ones, all c + 1 known. */
+  const decodeFull = (full: { m: KvCacheManager; req: FakeRequest }, c: number) => {
+    full.req.append(7000 + c);
+    expect(full.m.allocateSlots(full.req, 1)).not.toBeNull();
+    full.req.numComputedTokens = c + 1;
+  };
+
   it('does what allocateSlots does for one token, step after step, when every block it fills is private', () => {
     const [full, fast] = twins(1);
     for (let c = 14; c < 30; c++) {
-      // The decode of step c: the token after c computed ones, all c + 1 known.
-      full.req.append(7000 + c);
-      expect(full.m.allocateSlots(full.req, 1)).not.toBeNull();
-      full.req.numComputedTokens = c + 1;
+      decodeFull(full, c);
       const until = fast.m.allocateSteadySlot(0, c, c + 1);
       expect(fast.m.quietUntil(full.req)).toBe(full.m.quietUntil(full.req));
       // The stretch may run to the next new block: the blocks it fills are private.
@@ -324,9 +328,7 @@ describe('allocateSteadySlot (a steady decode at a block boundary, by index alon
   it('lets a stretch that allocates only at new blocks lag in cached blocks, and settles them as allocateSlots would', () => {
     const [full, fast] = twins(1);
     for (let c = 14; c < 28; c++) {
-      full.req.append(7000 + c);
-      expect(full.m.allocateSlots(full.req, 1)).not.toBeNull();
-      full.req.numComputedTokens = c + 1;
+      decodeFull(full, c);
       // The steady path: an allocation only where the last one's stretch ended, at a new block.
       if (c === 16 || c === 20 || c === 24) expect(fast.m.allocateSteadySlot(0, c, c + 1)).toBe(4 * fast.m.numAllocatedBlocks(0));
     }
