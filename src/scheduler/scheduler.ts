@@ -4,6 +4,7 @@
 // trace output. Callers pass `nowNs` only so that the journey records it hands its listener carry
 // the moment they describe.
 import { emptyList } from '../engine/empty-list.js';
+import { IndexMap } from '../engine/index-map.js';
 import { KvCacheManager } from '../kv/kv-cache-manager.js';
 import type { JourneyRecord } from '../trace/records.js';
 import { journeyRecord } from './journey.js';
@@ -40,8 +41,8 @@ export class Scheduler {
   readonly kv: KvCacheManager;
   readonly running: SimRequest[] = [];
   readonly waiting: RequestQueue;
-  /** Unfinished requests known to the engine, by index. */
-  readonly requests = new Map<number, SimRequest>();
+  /** Unfinished requests known to the engine, by index (an IndexMap: see there why not a Map). */
+  readonly requests = new IndexMap<SimRequest>();
   /**
    * Requests finished since the previous schedule(): vLLM's finished_req_ids, kept as the requests
    * so that their ids are built only if read (finishedReqIds).

@@ -3,6 +3,7 @@
 // engine after a delay, and measures latencies where a client would.
 import type { EventCalendar } from '../engine/calendar.js';
 import type { RandomStream, RandomStreams } from '../engine/random.js';
+import { IndexMap } from '../engine/index-map.js';
 import { secondsToNs } from '../engine/time.js';
 import type { MetricsCollector } from '../report/metrics.js';
 import type { SimRequest } from '../scheduler/request.js';
@@ -24,7 +25,8 @@ interface SteadyStretch {
 }
 
 export class Frontend {
-  readonly live = new Map<number, ServedRequest>();
+  /** Requests not yet done with, by index (an IndexMap: see there why not a Map). */
+  readonly live = new IndexMap<ServedRequest>();
   private nextIndex = 0;
   private readonly ids: RandomStream;
   private readonly journeySampling: RandomStream;

@@ -22,6 +22,7 @@ import { SeededIdGenerator } from './seeded-ids.js';
 import { StepWindows } from './step-windows.js';
 import { VirtualClock } from './virtual-clock.js';
 import * as vocab from './vocabulary.js';
+import { IndexMap } from '../engine/index-map.js';
 
 export interface TraceRecorderOptions {
   /** Run seed; trace and span ids come from `derivedStream(seed, 'trace-ids')`. */
@@ -68,7 +69,8 @@ class OtlpTraceRecorder implements TraceRecorder {
   private readonly apiTracer;
   private readonly coreTracer;
   private readonly stepTracer;
-  private readonly requests = new Map<number, RequestSpans>();
+  /** Open requests' spans by index (an IndexMap: see there why not a Map). */
+  private readonly requests = new IndexMap<RequestSpans>();
   private readonly windows: StepWindows | undefined;
   private stepSpan: Span | undefined;
   private spans = 0;
