@@ -51,6 +51,17 @@ function* mergeByArrival(first: Iterable<RequestSpec>, second: Iterable<RequestS
 }
 
 /**
+ * `mergeByArrival(first, second)`, or the other source itself when one is an empty list (no
+ * explicit requests, no trace: the usual case). Each merge costs a generator resume and a result
+ * object per request, for every request of the run (issue 9).
+ */
+function merged(first: Iterable<RequestSpec>, second: Iterable<RequestSpec>): Iterable<RequestSpec> {
+  if (Array.isArray(second) && second.length === 0) return first;
+  if (Array.isArray(first) && first.length === 0) return second;
+  return mergeByArrival(first, second);
+}
+
+/**
  * The workload as the simulation pulls it: every request in non-decreasing arrival order, lazily
  * (on equal arrivals: explicit, generated, then trace requests). Explicit requests take
  * `endpoint`/`stream` defaults from `api:`. A trace's path is relative to `baseDir` (the scenario's
@@ -70,7 +81,7 @@ export function prepareWorkload(workload: WorkloadConfig, baseDir = '.'): Worklo
         ? sessionRequests(plan, workload, streams.seed)
         : generateRequests(workload, streams);
     const replayed = trace === undefined ? [] : trace.requests(streams.seed);
-    return { [Symbol.iterator]: () => mergeByArrival(mergeByArrival(explicit, generated), replayed) };
+    return { [Symbol.iterator]: () => merged(merged(explicit, generated), replayed)[Symbol.iterator]() };
   };
   return Object.assign(source, { notes: () => trace?.badRows?.report() ?? [] });
 }

@@ -94,4 +94,13 @@ describe('workloadRequests', () => {
     expect(run(poisson, 10).map((r) => r.arrivalNs)).not.toEqual(first.map((r) => r.arrivalNs));
     expect(first.every((r, i) => i === 0 || r.arrivalNs >= first[i - 1]!.arrivalNs)).toBe(true);
   });
+
+  it('gives a generated workload alone (no merge) the same requests as beside an empty explicit list, re-iterably', () => {
+    const { requests: _explicit, ...generatedOnly } = { ...workload, arrival: 'poisson', count: 50 };
+    const iterable = workloadRequests(workloadSchema.parse(generatedOnly), new RandomStreams(3));
+    const first = [...iterable];
+    expect(first).toHaveLength(50);
+    expect([...iterable]).toEqual(first);
+    expect(run({ ...generatedOnly, requests: [] }, 3)).toEqual(first);
+  });
 });
