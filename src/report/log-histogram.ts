@@ -123,6 +123,15 @@ export class LogHistogram {
   private total = 0;
   private readonly sum = new ExactSum();
   private readonly sumSquares = new ExactSquares();
+  /**
+   * A run of one value not yet added (count 0: none). Consecutive records of one value are added
+   * as one run: a step's inter-token gaps are mostly one value (the time since the previous
+   * delivery, for its steady outputs and its listed ones alike), and adding to the buckets and the
+   * exact sums costs more than comparing (issue 9). Every reader adds the run first; the sums are
+   * exact, so adding (v, a) then (v, b) or (v, a + b) gives the same state.
+   */
+  private runValue = 0;
+  private runCount = 0;
 
   /** Records `value`, rounded to an integer (negative values count as 0). */
   record(value: number): void {
@@ -135,6 +144,22 @@ export class LogHistogram {
     if (!Number.isSafeInteger(v) || !Number.isSafeInteger(count) || count < 0) {
       throw new Error(`internal: LogHistogram records safe integers, got ${value} x ${count}`);
     }
+    if (v === this.runValue) {
+      this.runCount += count;
+      return;
+    }
+    this.addRun();
+    this.runValue = v;
+    this.runCount = count;
+  }
+
+  /** Adds the pending run to the buckets and sums. */
+  private addRun(): void {
+    const count = this.runCount;
+    if (count === 0) return;
+    this.runCount = 0;
+    const v = this.runValue;
+    if (!Number.isSafeInteger(count)) throw new Error(`internal: LogHistogram run of ${count} values`);
     const bucket = bucketOf(v);
     if (bucket >= this.counts.length) this.grow(bucket);
     if (bucket < this.lowest || this.total === 0) this.lowest = bucket;
@@ -154,16 +179,19 @@ export class LogHistogram {
   }
 
   get count(): number {
+    this.addRun();
     return this.total;
   }
 
   /** Float64 slots in the bucket array: this histogram's memory, at 8 bytes a slot. */
   get bucketSlots(): number {
+    this.addRun();
     return this.counts.length;
   }
 
   /** An independent copy with the same buckets and sums. */
   clone(): LogHistogram {
+    this.addRun();
     const copy = new LogHistogram();
     copy.counts = this.counts.slice();
     copy.lowest = this.lowest;
@@ -174,6 +202,7 @@ export class LogHistogram {
   }
 
   mean(): number {
+    this.addRun();
     return this.total === 0 ? Number.NaN : Number(this.sum.value) / this.total;
   }
 
@@ -182,6 +211,7 @@ export class LogHistogram {
    * (no cancellation), then rounded once.
    */
   std(): number {
+    this.addRun();
     if (this.total === 0) return Number.NaN;
     const n = BigInt(this.total);
     const sum = this.sum.value;
@@ -191,6 +221,7 @@ export class LogHistogram {
 
   /** numpy-style linear percentile over the bucket representatives, p in [0, 100]. */
   percentile(p: number): number {
+    this.addRun();
     if (this.total === 0) return Number.NaN;
     const rank = (p / 100) * (this.total - 1);
     const lo = Math.floor(rank);

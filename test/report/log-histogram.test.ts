@@ -32,6 +32,19 @@ class ReferenceHistogram {
     this.recordTimes(value, 1);
   }
 
+  get count(): number {
+    return this.total;
+  }
+
+  clone(): ReferenceHistogram {
+    const copy = new ReferenceHistogram();
+    for (const [bucket, count] of this.counts) copy.counts.set(bucket, count);
+    copy.total = this.total;
+    copy.sum = this.sum;
+    copy.sumSquares = this.sumSquares;
+    return copy;
+  }
+
   /** `count` records of `value`, by BigInt multiplication. */
   recordTimes(value: number, count: number): void {
     const bucket = ReferenceHistogram.bucketOf(Math.max(0, Math.round(value)));
@@ -120,6 +133,38 @@ describe('LogHistogram', () => {
     expectSame(h, ref);
   });
 
+  it('adds consecutive records of one value as one run, read at any point and cloned with it pending', () => {
+    // A step's gaps are mostly one value: runs of repeats, other values between, reads between.
+    const random = lcg(23);
+    const h = new LogHistogram();
+    const ref = new ReferenceHistogram();
+    let value = 14_000_000;
+    let clone: { h: LogHistogram; ref: ReferenceHistogram; countThen: number } | undefined;
+    for (let i = 0; i < 5000; i++) {
+      if (random() < 0.3) value = 13_000_000 + Math.floor(random() * 3_000_000);
+      const count = Math.floor(random() * 4); // runs of none too
+      h.recordRun(value, count);
+      // (The reference would keep an empty bucket for a run of none.)
+      if (count > 0) ref.recordTimes(value, count);
+      // Each reader, at times the first one after a record.
+      if (i % 211 === 0) expect(h.percentile(90)).toBe(ref.percentile(90));
+      if (i % 131 === 0) expect(h.std()).toBe(ref.std());
+      if (i % 113 === 0) expect(h.mean()).toBe(ref.mean());
+      if (i % 97 === 0) expect(h.count).toBe(ref.count);
+      if (i % 499 === 0) expectSame(h, ref);
+      if (i === 2500) {
+        // Cloned right after a record (so with a run pending): the copy has it, and goes on alone.
+        clone = { h: h.clone(), ref: ref.clone(), countThen: ref.count };
+        clone.h.recordRun(value, 5);
+        clone.ref.recordTimes(value, 5);
+      }
+    }
+    expectSame(h, ref);
+    expectSame(clone!.h, clone!.ref);
+    expect(clone!.h.count).toBe(clone!.countThen + 5);
+    expect(h.count).toBe(ref.count);
+  });
+
   it('gives the same mean and std in any order of recording, and the exact std', () => {
     const random = lcg(5);
     const values = Array.from({ length: 30000 }, () => 14_000_000 + Math.floor(random() * 2_000_000));
@@ -181,6 +226,13 @@ describe('LogHistogram', () => {
     }
     expect(h.percentile(0)).toBe(ref.percentile(0));
     expect(h.percentile(0)).toBeLessThan(1.001e6);
+  });
+
+  it('counts the bucket slots of the last value recorded too', () => {
+    const h = new LogHistogram();
+    expect(h.bucketSlots).toBe(0);
+    h.record(2 ** 40); // bucket 2048 + 29 * 1024: the array grows past 31,000 slots
+    expect(h.bucketSlots).toBeGreaterThan(2048 + 29 * 1024);
   });
 
   it('is empty before any record', () => {
