@@ -3,14 +3,6 @@
 import { LatencySamples } from './latency-samples.js';
 import { LogHistogram } from './log-histogram.js';
 
-export interface StepStats {
-  readonly durationNs: number;
-  readonly kvUsage: number;
-  readonly numPreempted: number;
-  readonly numRunning: number;
-  readonly numWaiting: number;
-}
-
 /** Latencies of one priority class (reported when a workload mixes priorities). */
 export class ClassSamples {
   completed = 0;
@@ -51,13 +43,14 @@ export class MetricsCollector {
     if (Number.isNaN(this.firstArrivalNs)) this.firstArrivalNs = timeNs;
   }
 
-  onStep(stats: StepStats): void {
+  /** A step was scheduled (its numbers as arguments, not an object: one call per step, issue 9). */
+  onStep(kvUsage: number, numPreempted: number, numRunning: number, numWaiting: number): void {
     this.steps++;
-    this.preemptions += stats.numPreempted;
-    this.kvUsageSum += stats.kvUsage;
-    if (stats.kvUsage > this.peakKvUsage) this.peakKvUsage = stats.kvUsage;
-    if (stats.numRunning > this.peakRunning) this.peakRunning = stats.numRunning;
-    if (stats.numWaiting > this.peakWaiting) this.peakWaiting = stats.numWaiting;
+    this.preemptions += numPreempted;
+    this.kvUsageSum += kvUsage;
+    if (kvUsage > this.peakKvUsage) this.peakKvUsage = kvUsage;
+    if (numRunning > this.peakRunning) this.peakRunning = numRunning;
+    if (numWaiting > this.peakWaiting) this.peakWaiting = numWaiting;
   }
 
   meanKvUsage(): number {

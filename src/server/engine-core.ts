@@ -228,13 +228,7 @@ export class EngineCore {
     const schedNs = schedulerTimeNs(this.config.schedulerTime, output.numRunning);
     const tEmit = nowNs + schedNs;
     this.noteAdmissions(output, nowNs);
-    this.metrics.onStep({
-      durationNs: schedNs,
-      kvUsage: output.batch.kvUsageRatio,
-      numPreempted: output.preemptedRequests.length,
-      numRunning: output.numRunning,
-      numWaiting: output.numWaiting,
-    });
+    this.metrics.onStep(output.batch.kvUsageRatio, output.preemptedRequests.length, output.numRunning, output.numWaiting);
     if (this.stepTracing) {
       // Emitted at the end of schedule()'s own time, as an event, so the recorder hears of
       // everything in virtual-time order (a client may receive output in the meantime).
