@@ -13,6 +13,11 @@ export interface BenchRun {
   /** --set overrides (KEY=VALUE). */
   readonly overrides: string[];
   readonly trace: TraceOutputOptions;
+  /**
+   * Called every few thousand events of the run (RunOptions.shouldStop, never stopping it): the
+   * memory case measures the heap the run holds there (bench/child.mjs --retained).
+   */
+  readonly everyFewThousandEvents?: () => void;
 }
 
 async function loadConfig(run: BenchRun): Promise<SimulationConfig> {
@@ -29,5 +34,13 @@ export async function runBenchSimulation(run: BenchRun): Promise<{ config: Simul
   const config = await loadConfig(run);
   const { recorder } = await openCliTraceRecorder(config, config.seed, run.trace);
   const { runSimulation } = await import('../server/simulation.js');
-  return { config, result: await runSimulation(config, { trace: recorder }) };
+  const hook = run.everyFewThousandEvents;
+  const shouldStop =
+    hook === undefined
+      ? undefined
+      : () => {
+          hook();
+          return false;
+        };
+  return { config, result: await runSimulation(config, { trace: recorder, ...(shouldStop ? { shouldStop } : {}) }) };
 }
