@@ -1,13 +1,14 @@
 // A map from small non-negative integer keys (request indexes) to objects, for the tables of live
-// requests that see one insert and one delete per request (Frontend.live, Scheduler.requests).
+// requests that see one insert and one delete per request (Frontend.live, Scheduler.requests, the
+// trace recorder's open spans).
 //
 // Why not a Map: V8's Map rehashes into a new table every few dozen inserts when entries come and
 // go, and the table it leaves behind keeps a pointer to its successor (for live iterators) and its
 // old entries. Once such a table has been promoted to the old generation, the young-generation
 // collector treats it as a root even after it died: it keeps the next table alive, which is
-// promoted in turn, and with it every request the tables held. In the 50k anchor run that carried
-// every request through two scavenges into the old space, ~1.8 MB per scavenge, until a full
-// collection (issue 9). This table is one pair of arrays for the whole run: a delete clears its
+// promoted in turn, and with it every request the tables held. In `simtrace run` of the 50k anchor
+// (not in every process: it takes one such table promoted to start) that carried every request
+// through two scavenges into the old space, ~1.8 MB per scavenge, until a full collection (issue 9). This table is one pair of arrays for the whole run: a delete clears its
 // slot, so nothing dead points at a request.
 //
 // Open addressing with linear probing on key & mask (request indexes are dense and consecutive,
