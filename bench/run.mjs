@@ -26,6 +26,8 @@ const STARTUP = [['cpu_s', '<', 0.3]];
 const STARTUP_RUNS = 7;
 
 const CASES = [
+  // How fast the machine is in this sitting: fixed plain-JS work (bench/reference.mjs), no simtrace.
+  { name: 'reference: fixed JS work (machine speed)', child: 'bench/reference.mjs', args: [], runs: 3 },
   // Start-up: the real CLI (as a user runs it), one request, tracing off; and the two cheapest commands.
   { name: 'start-up: simtrace run, 1 request, --json', cli: ['run', BLIS, '--set', 'workload.count=1', '--json'], runs: STARTUP_RUNS, targets: STARTUP },
   { name: 'start-up: simtrace --version', cli: ['--version'], runs: STARTUP_RUNS, targets: STARTUP },

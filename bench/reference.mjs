@@ -1,0 +1,20 @@
+// A fixed amount of plain JavaScript work, as a process of its own: its CPU time says how fast the
+// machine is in this sitting, so that figures from different sittings can be compared (on a shared
+// VM the same build's 50k case took 0.95 s in one sitting and 1.48 s in another). Nothing of
+// simtrace runs here.
+let x = 1;
+const values = new Float64Array(1 << 19);
+for (let i = 0; i < values.length; i++) {
+  x = (x * 48271) % 2147483647; // a Lehmer generator: the same numbers on every machine
+  values[i] = x;
+}
+values.sort();
+let sum = 0;
+for (let i = 0; i < 2_000_000; i++) {
+  const pair = { a: i, b: values[i & (values.length - 1)] };
+  sum += pair.a + pair.b;
+}
+const map = new Map();
+for (let i = 0; i < 100_000; i++) map.set(`k${i}`, i);
+for (let i = 0; i < 100_000; i++) sum += map.get(`k${i}`);
+process.stdout.write(`${JSON.stringify({ checksum: sum % 1e9 })}\n`);
