@@ -1,5 +1,6 @@
 // IndexMap (src/engine/index-map.ts): the same answers as a Map for integer keys, whatever the
-// order of sets and deletes, with colliding keys, wrap-around probe runs and growth.
+// order of sets and deletes, with keys sharing home slots, wrap-around probe runs and growth; and
+// short probe runs for a window of consecutive keys.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IndexMap } from '../../src/engine/index-map.js';
@@ -27,15 +28,25 @@ function agreeWithMap(ops: readonly Op[], keys: readonly number[], initialCapaci
   expect(new Set(table.values())).toEqual(new Set(reference.values()));
 }
 
+/** The table's home slot for `key` at `capacity` slots (its Fibonacci hash, as index-map.ts computes it). */
+const homeOf = (key: number, capacity: number): number => Math.imul(key, 0x9e3779b1) >>> (32 - Math.log2(capacity));
+
+/** The first `n` keys from `from` on whose home slot at `capacity` slots is `slot`. */
+function keysAtHome(slot: number, capacity: number, n: number, from = 0): number[] {
+  const keys: number[] = [];
+  for (let key = from; keys.length < n; key++) if (homeOf(key, capacity) === slot) keys.push(key);
+  return keys;
+}
+
+type Slots = { slotKeys: Int32Array };
+
 describe('IndexMap', () => {
-  it('agrees with a Map on random sets and deletes of keys that collide (multiples of the capacity) or are dense', () => {
-    // Keys k * 8 + small offsets all start at the same few home slots of an 8-slot table, so probe
-    // runs are long, wrap around the end, and backward-shift deletion has work to do.
-    const keyArb = fc.oneof(
-      fc.integer({ min: 0, max: 12 }).map((k) => k * 8 + 7),
-      fc.integer({ min: 0, max: 12 }).map((k) => k * 8),
-      fc.integer({ min: 0, max: 40 }),
-    );
+  it('agrees with a Map on random sets and deletes of keys that share home slots, or are dense', () => {
+    // Keys of an 8-slot table's last and first home slots: long probe runs that wrap around the
+    // end, where backward-shift deletion has work to do; and dense keys beside them.
+    const last = keysAtHome(7, 8, 12);
+    const first = keysAtHome(0, 8, 12);
+    const keyArb = fc.oneof(fc.constantFrom(...last), fc.constantFrom(...first), fc.integer({ min: 0, max: 40 }));
     const opArb = fc.record({ kind: fc.constantFrom<'set' | 'delete'>('set', 'set', 'delete'), key: keyArb });
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 120 }), fc.constantFrom(1, 8, 64), (ops, capacity) => {
@@ -47,16 +58,21 @@ describe('IndexMap', () => {
   });
 
   it('finds a key whose probe run wraps past the last slot after the key before it is deleted', () => {
-    // Capacity 8: 7, 15 and 23 all start at slot 7; 15 and 23 wrap to slots 0 and 1.
+    // Three keys at home in the last of 8 slots (the second and third wrap to slots 0 and 1), and
+    // one at home in slot 1, pushed on to slot 2.
+    const [a, b, c] = keysAtHome(7, 8, 3);
+    const [d] = keysAtHome(1, 8, 1);
     const table = new IndexMap<string>(8);
-    table.set(7, 'a');
-    table.set(15, 'b');
-    table.set(23, 'c');
-    table.set(1, 'd'); // home slot 1 is taken by 23: goes to 2
-    expect(table.delete(7)).toBe(true);
-    expect([table.get(15), table.get(23), table.get(1), table.get(7)]).toEqual(['b', 'c', 'd', undefined]);
-    expect(table.delete(15)).toBe(true);
-    expect([table.get(23), table.get(1)]).toEqual(['c', 'd']);
+    table.set(a!, 'a');
+    table.set(b!, 'b');
+    table.set(c!, 'c');
+    table.set(d!, 'd');
+    expect((table as unknown as Slots).slotKeys.length).toBe(8);
+    expect(Array.from((table as unknown as Slots).slotKeys)).toEqual([b, c, d, -1, -1, -1, -1, a]);
+    expect(table.delete(a!)).toBe(true);
+    expect([table.get(b!), table.get(c!), table.get(d!), table.get(a!)]).toEqual(['b', 'c', 'd', undefined]);
+    expect(table.delete(b!)).toBe(true);
+    expect([table.get(c!), table.get(d!)]).toEqual(['c', 'd']);
     expect(table.size).toBe(2);
   });
 
@@ -76,7 +92,22 @@ describe('IndexMap', () => {
     expect(table.get(1_000_000 - live - 1)).toBeUndefined();
     expect([...table.values()].length).toBe(live);
     // 300 live entries fit in 1024 slots at most half full: the capacity is not tied to the count of requests.
-    expect((table as unknown as { slotKeys: Int32Array }).slotKeys.length).toBeLessThanOrEqual(1024);
+    expect((table as unknown as Slots).slotKeys.length).toBeLessThanOrEqual(1024);
+  });
+
+  it('scatters a window of consecutive keys: no long runs of occupied slots for a delete to scan', () => {
+    // 10,000 live requests with consecutive indexes (a queue of waiting ones). Laid out by
+    // key & mask they were one run of 10,000 slots, and every delete scanned it.
+    const table = new IndexMap<number>();
+    for (let index = 5_000; index < 15_000; index++) table.set(index, index);
+    const slots = (table as unknown as Slots).slotKeys;
+    let longest = 0;
+    let run = 0;
+    for (let k = 0; k < 2 * slots.length; k++) {
+      run = slots[k % slots.length] === -1 ? 0 : run + 1;
+      longest = Math.max(longest, run);
+    }
+    expect(longest).toBeLessThan(64);
   });
 
   it('rejects keys it cannot hold and undefined values', () => {
