@@ -2,8 +2,9 @@
 // `npm run build` there) on the BLIS anchor workload, by running both at the same time, one per
 // core, several times. On a shared machine whose speed drifts by tens of percent between minutes,
 // runs one after the other cannot show a 10 % change; runs side by side see the same machine.
-// Each side runs its own bench/child.mjs (so its own build, bundled as `simtrace run` loads it) on
-// this checkout's scenario file, so both simulate exactly the same workload. Where `taskset` exists
+// Each side runs its own bench child (so its own build, bundled as `simtrace run` loads it; older
+// checkouts have bench/child.mjs) on this checkout's scenario file, so both simulate exactly the
+// same workload. Where `taskset` exists
 // each side is pinned to one CPU, and the sides swap CPUs from one pair to the next: the two CPUs of
 // a VM need not be equally busy, and with swapping that difference falls on both sides alike.
 //
@@ -27,10 +28,15 @@ function parseArgs(argv) {
     else throw new Error(`bench:pair: unknown option ${arg}`);
   }
   if (options.against === undefined) throw new Error('bench:pair: --against DIR (another checkout, built) is required');
-  if (!existsSync(join(options.against, 'bench', 'child.mjs'))) throw new Error(`bench:pair: ${options.against} has no bench/child.mjs`);
+  if (childOf(options.against) === undefined) throw new Error(`bench:pair: ${options.against} has no bench/child.cjs or bench/child.mjs`);
   if (!(Number.isInteger(options.count) && options.count > 0)) throw new Error('bench:pair: --count expects a positive integer');
   if (!(Number.isInteger(options.pairs) && options.pairs > 0)) throw new Error('bench:pair: --pairs expects a positive integer');
   return options;
+}
+
+/** A checkout's bench child: bench/child.cjs, or bench/child.mjs in checkouts from before it was CommonJS. */
+function childOf(root) {
+  return ['child.cjs', 'child.mjs'].map((name) => join(root, 'bench', name)).find((path) => existsSync(path));
 }
 
 const TASKSET = '/usr/bin/taskset';
@@ -41,7 +47,7 @@ const pinning = existsSync(TASKSET) && availableParallelism() >= 2;
  * threads, as the child measures them).
  */
 function runChild(root, args, cpu) {
-  const command = [process.execPath, join(root, 'bench', 'child.mjs'), ...args];
+  const command = [process.execPath, childOf(root), ...args];
   const [file, ...argv] = pinning ? [TASKSET, '-c', String(cpu), ...command] : command;
   return new Promise((resolvePromise, reject) => {
     const child = spawn(file, argv, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -125,7 +125,7 @@ for (const c of CASES) {
     // Each run starts without the previous run's trace file: replacing it would make the measured
     // process pay the kernel for freeing hundreds of MB (about 0.2 s of system time at 50k).
     if (traceOut !== undefined) rmSync(traceOut, { force: true });
-    runs.push(await runProcess(c.cli ? CLI : (c.child ?? 'bench/child.mjs'), args));
+    runs.push(await runProcess(c.cli ? CLI : (c.child ?? 'bench/child.cjs'), args));
   }
   receiver?.server.close();
   runs.sort((a, b) => a.usage.cpuSeconds - b.usage.cpuSeconds);

@@ -1,11 +1,11 @@
 // `npm run build`, second step: bundles the compiled CLI into dist/bundle/ for a fast start, and
-// writes V8's code cache for it. bin/simtrace.js (through bin/load-bundle.mjs) and bench/child.mjs
+// writes V8's code cache for it. bin/simtrace.js (through bin/load-bundle.cjs) and bench/child.cjs
 // run the bundle whenever it is current.
 //
 // Why: Node 20 has no module compile cache, and its ES module loader spends most of a short run
 // resolving, reading and linking the several hundred files of dist/, zod, yaml and commander one by
 // one, then compiling them. Bundled, that is a few dozen files; as CommonJS they can be compiled
-// with a code cache (bin/load-bundle.mjs), which a warm-up run below writes. Commands still load
+// with a code cache (bin/load-bundle.cjs), which a warm-up run below writes. Commands still load
 // lazily: each dynamic import is its own chunk.
 //
 // - main.cjs (dist/cli/main.js) and bench-entry.cjs (dist/cli/bench-entry.js): CommonJS chunks. The

@@ -1,4 +1,4 @@
-// What one benchmark process (bench/child.mjs) runs: a scenario, or a trace on `simtrace replay`'s
+// What one benchmark process (bench/child.cjs) runs: a scenario, or a trace on `simtrace replay`'s
 // built-in base, loaded and traced as `simtrace run` / `simtrace replay` load and trace it. It is
 // bundled with the CLI (scripts/bundle-cli.mjs), so that a benchmark process starts as the CLI does.
 import type { SimulationConfig } from '../server/scenario-config.js';
@@ -15,7 +15,7 @@ export interface BenchRun {
   readonly trace: TraceOutputOptions;
   /**
    * Called every few thousand events of the run (RunOptions.shouldStop, never stopping it): the
-   * memory case measures the heap the run holds there (bench/child.mjs --retained).
+   * memory case measures the heap the run holds there (bench/child.cjs --retained).
    */
   readonly everyFewThousandEvents?: () => void;
 }

@@ -1,4 +1,4 @@
-// runBenchSimulation (src/cli/bench-entry.ts), what bench/child.mjs runs: its hook is called every
+// runBenchSimulation (src/cli/bench-entry.ts), what bench/child.cjs runs: its hook is called every
 // few thousand events and changes nothing about the run (the memory cases rely on both).
 import { describe, expect, it } from 'vitest';
 import { runBenchSimulation } from '../../src/cli/bench-entry.js';
