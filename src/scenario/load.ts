@@ -54,7 +54,9 @@ export function parseScenario(text: string, file: string, overrides: readonly st
   const applied = applyOverrides(doc, overrides);
   const data = toData(doc, lines, file);
   const located: Located = { file, doc, lines, overrides: applied, data };
-  const result = scenarioSchema.safeParse(data);
+  // Without zod's eval-based fast path: it compiles a parser for every object schema on first use,
+  // which a scenario, parsed once, never pays back (issue 9).
+  const result = scenarioSchema.safeParse(data, { jitless: true });
   if (!result.success) throw new InputError(problemsOf(result.error.issues, located));
   const fallbackName = basename(file, extname(file));
   return { scenario: result.data, config: resolveScenario(result.data, fallbackName, dirname(file)) };
