@@ -8,8 +8,9 @@
 // collector treats it as a root even after it died: it keeps the next table alive, which is
 // promoted in turn, and with it every request the tables held. In `simtrace run` of the 50k anchor
 // (not in every process: it takes one such table promoted to start) that carried every request
-// through two scavenges into the old space, ~1.8 MB per scavenge, until a full collection (issue 9). This table is one pair of arrays for the whole run: a delete clears its
-// slot, so nothing dead points at a request.
+// through two scavenges into the old space, ~1.8 MB per scavenge, until a full collection
+// (issue 9). This table is one pair of arrays for the whole run: a delete clears its slot, so
+// nothing dead points at a request.
 //
 // Open addressing with linear probing and backward-shift deletion (no tombstones, so lookups stay
 // short after millions of deletes); the capacity doubles when the table is half full. A key's home

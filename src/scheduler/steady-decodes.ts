@@ -201,12 +201,7 @@ export class SteadyMarks {
       this.start++;
     } else {
       const at = this.start + position;
-      const end = this.start + this.size;
-      this.until.copyWithin(at, at + 1, end);
-      this.stopUntil.copyWithin(at, at + 1, end);
-      this.offset.copyWithin(at, at + 1, end);
-      this.streamed.copyWithin(at, at + 1, end);
-      this.indexes.copyWithin(at, at + 1, end);
+      this.moveEntries(at, at + 1, this.start + this.size);
     }
     this.size--;
   }
@@ -241,14 +236,17 @@ export class SteadyMarks {
 
   /** Move the window to the arrays' start. */
   private compact(): void {
-    const from = this.start;
-    const end = from + this.size;
-    this.until.copyWithin(0, from, end);
-    this.stopUntil.copyWithin(0, from, end);
-    this.offset.copyWithin(0, from, end);
-    this.streamed.copyWithin(0, from, end);
-    this.indexes.copyWithin(0, from, end);
+    this.moveEntries(0, this.start, this.start + this.size);
     this.start = 0;
+  }
+
+  /** Copy entries [from, end) of all five arrays to `to` on (copyWithin: a memmove each). */
+  private moveEntries(to: number, from: number, end: number): void {
+    this.until.copyWithin(to, from, end);
+    this.stopUntil.copyWithin(to, from, end);
+    this.offset.copyWithin(to, from, end);
+    this.streamed.copyWithin(to, from, end);
+    this.indexes.copyWithin(to, from, end);
   }
 }
 
