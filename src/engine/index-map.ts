@@ -92,12 +92,16 @@ export class IndexMap<T> {
       if (keys[slot] === EMPTY) return false;
     }
     // Backward shift: move later entries of the probe run into the hole when their home slot does
-    // not lie (cyclically) between the hole and them, so every key stays reachable from its home.
+    // not lie (cyclically) after the hole, up to them, so every key stays reachable from its home:
+    // when the entry is at least as far from its home as from the hole. One comparison of two
+    // distances taken modulo the capacity, where a test of the three slots' order would branch on
+    // whether the run wraps around the table's end: that case is rare, so the optimized code of
+    // the callers (a request's finish) was undone when it first came, and compiled again (issue 9).
     let hole = slot;
     for (let next = (hole + 1) & mask; keys[next] !== EMPTY; next = (next + 1) & mask) {
-      const home = this.home(keys[next]!);
-      const reachable = hole <= next ? home <= hole || home > next : home <= hole && home > next;
-      if (reachable) {
+      const fromHome = (next - this.home(keys[next]!)) & mask;
+      const fromHole = (next - hole) & mask;
+      if (fromHome >= fromHole) {
         keys[hole] = keys[next]!;
         values[hole] = values[next];
         hole = next;
