@@ -27,7 +27,7 @@
 // private: 3.8 M blocks allocated and freed were 7.6 M block-record updates, now a count each.
 
 import { BlockHashTable } from './block-hash-table.js';
-import { ANONYMOUS, FreeBlockQueue } from './free-block-queue.js';
+import { ANONYMOUS, FreeBlockQueue, NOT_QUEUED } from './free-block-queue.js';
 import { LookupWatch } from './lookup-watch.js';
 
 /** Marks a block without a hash (vLLM's block_hash = None). Real hashes are >= 0. */
@@ -71,10 +71,12 @@ export class BlockPool {
     const records = new ArrayBuffer(numGpuBlocks * RECORD_INTS * 4);
     this.ints = new Int32Array(records);
     this.floats = new Float64Array(records);
-    // Every record starts as {position 0, ref 0, NO_HASH} (the free queue then sets the positions):
-    // one record written, then copied over the rest in doubling spans, a few dozen builtin calls.
-    // A loop over tens of thousands of blocks would run in the interpreter (nothing is optimized
-    // yet when the pool is built) and take ~10 ms of every run's start (issue 9).
+    // Every record starts as {NOT_QUEUED, ref 0, NO_HASH} (the free queue starts with every block
+    // as its fresh run, which has no positions): one record written, then copied over the rest in
+    // doubling spans, a few dozen builtin calls. A loop over tens of thousands of blocks would run
+    // in the interpreter (nothing is optimized yet when the pool is built) and take ~10 ms of every
+    // run's start (issue 9).
+    this.ints[0] = NOT_QUEUED;
     this.setHash(0, NO_HASH);
     const recordInts = numGpuBlocks * RECORD_INTS;
     for (let done = RECORD_INTS; done < recordInts; done *= 2) this.ints.copyWithin(done, 0, Math.min(done, recordInts - done));
@@ -147,6 +149,14 @@ export class BlockPool {
       const taken = queue.takeAnonymous(left);
       if (taken > 0) {
         left -= taken;
+        continue;
+      }
+      const fresh = Math.min(queue.freshLength, left);
+      if (fresh > 0) {
+        // Never used, so no hash to evict: their ids go to the spares in queue order, as if popped.
+        const first = queue.takeFresh(fresh);
+        for (let i = 0; i < fresh; i++) this.spare[this.spareCount++] = first + i;
+        left -= fresh;
         continue;
       }
       // A named block at the head: evicted, its id goes to the spares.

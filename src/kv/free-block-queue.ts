@@ -28,13 +28,26 @@
 // the head one at a time (popleft) or many at once (takeAnonymous); adjacent runs merge. Where it
 // matters, the order is vLLM's: a named block (one with an id, which may hold a prefix-cache hash)
 // sits exactly where vLLM's list has it, among as many anonymous blocks before and after it.
+//
+// The fresh run: a new queue holds every block, in id order, as vLLM builds it. Those blocks are
+// not written into the ring: they are the range [freshNext, freshEnd) before its head, never used,
+// so without a hash to evict. A run of a simulation takes the first tens of thousands of blocks
+// from there, and when it takes them for anonymous places (takeFresh), a range of ids changes
+// hands in one step instead of a pop per block; while it was per block, that was the start of
+// every run, whose code is not optimized yet (issue 9). Only a prefix-cache hit on a fresh block,
+// which cannot happen in a run (a fresh block has no hash), would take one out of the middle: the
+// run is then written into the ring first.
 
-const NOT_QUEUED = -1;
+/** A block's position when it is not in the ring. */
+export const NOT_QUEUED = -1;
 
 /** What `popleft` returns for a block taken from an anonymous run (it has no id). */
 export const ANONYMOUS = -1;
 
-/** Where the queue keeps each block's position: `ints[id * stride]`. */
+/**
+ * Where the queue keeps each block's position: `ints[id * stride]`. For a queue that starts with
+ * every block (no `initial`), every position must be NOT_QUEUED to begin with.
+ */
 export interface QueuePositions {
   readonly ints: Int32Array;
   readonly stride: number;
@@ -51,6 +64,9 @@ export class FreeBlockQueue {
   private count = 0;
   /** Blocks in anonymous runs. */
   private anonymous = 0;
+  /** The fresh run (see the top of the file): ids [freshNext, freshEnd), ahead of the ring. */
+  private freshNext = 0;
+  private freshEnd = 0;
   private readonly positions: Int32Array;
   private readonly stride: number;
 
@@ -76,14 +92,12 @@ export class FreeBlockQueue {
     this.ring = new Int32Array(size);
     this.mask = size - 1;
     if (initial === undefined) {
-      // Every id in order, written directly from locals: this runs in the interpreter (before
-      // anything is optimized), and a pool has tens of thousands of blocks.
-      const { ring, positions, stride } = this;
-      for (let id = 0; id < capacity; id++) {
-        ring[id] = id;
-        positions[id * stride] = id;
+      // Every id in order, as the fresh run: nothing is written per block.
+      if (positions === undefined) this.positions.fill(NOT_QUEUED);
+      else if (capacity > 0 && (this.positions[0] !== NOT_QUEUED || this.positions[(capacity - 1) * this.stride] !== NOT_QUEUED)) {
+        throw new Error('internal: FreeBlockQueue positions must start as NOT_QUEUED');
       }
-      this.used = capacity;
+      this.freshEnd = capacity;
       this.count = capacity;
     } else {
       for (let id = 0; id < capacity; id++) this.positions[id * this.stride] = NOT_QUEUED;
@@ -104,7 +118,28 @@ export class FreeBlockQueue {
   /** Whether `id` is currently in the queue. */
   contains(id: number): boolean {
     this.checkId(id);
-    return this.positions[id * this.stride] !== NOT_QUEUED;
+    return this.positions[id * this.stride] !== NOT_QUEUED || this.isFresh(id);
+  }
+
+  /** Blocks of the fresh run, at the head of the queue (see the top of the file). */
+  get freshLength(): number {
+    return this.freshEnd - this.freshNext;
+  }
+
+  /**
+   * Take `n` blocks from the fresh run, which must have them, for anonymous places; returns the
+   * first of their ids, which are consecutive.
+   */
+  takeFresh(n: number): number {
+    const first = this.freshNext;
+    if (!(n > 0 && first + n <= this.freshEnd)) throw new Error(`internal: FreeBlockQueue.takeFresh(${n}) of ${this.freshLength}`);
+    this.freshNext = first + n;
+    this.count -= n;
+    return first;
+  }
+
+  private isFresh(id: number): boolean {
+    return id >= this.freshNext && id < this.freshEnd;
   }
 
   /**
@@ -113,6 +148,10 @@ export class FreeBlockQueue {
    */
   popleft(): number {
     if (this.count === 0) throw new Error('internal: FreeBlockQueue.popleft: no free blocks available');
+    if (this.freshNext < this.freshEnd) {
+      this.count--;
+      return this.freshNext++;
+    }
     const ring = this.ring;
     const positions = this.positions;
     const stride = this.stride;
@@ -139,10 +178,11 @@ export class FreeBlockQueue {
 
   /**
    * If the head of the queue is an anonymous run, take up to `max` blocks from it and return how
-   * many; 0 when the head block is a named one (or the queue is empty). Stale entries before the
-   * head are dropped on the way.
+   * many; 0 when the head block is a named one, fresh ones included (or the queue is empty). Stale
+   * entries before the head are dropped on the way.
    */
   takeAnonymous(max: number): number {
+    if (this.freshNext < this.freshEnd) return 0;
     const ring = this.ring;
     while (this.count > 0 && max > 0) {
       const at = this.head;
@@ -198,6 +238,7 @@ export class FreeBlockQueue {
   /** Take `id` out of anywhere in the queue (a prefix-cache hit on a free block). */
   remove(id: number): void {
     this.checkId(id);
+    if (this.isFresh(id)) this.writeFreshRun();
     const at = id * this.stride;
     if (this.positions[at] === NOT_QUEUED) throw new Error(`internal: FreeBlockQueue.remove(${id}): not in the queue`);
     this.positions[at] = NOT_QUEUED; // its ring entry is now stale
@@ -207,7 +248,7 @@ export class FreeBlockQueue {
   /** Add `id` at the tail (most recently freed, evicted last). */
   append(id: number): void {
     this.checkId(id);
-    if (this.positions[id * this.stride] !== NOT_QUEUED) {
+    if (this.positions[id * this.stride] !== NOT_QUEUED || this.isFresh(id)) {
       throw new Error(`internal: FreeBlockQueue.append(${id}): already in the queue`);
     }
     if (this.used === this.ring.length) this.compact();
@@ -247,6 +288,7 @@ export class FreeBlockQueue {
   /** The queue contents, head first, ANONYMOUS for each anonymous block. For tests and debugging (allocates). */
   toArray(): number[] {
     const out: number[] = [];
+    for (let id = this.freshNext; id < this.freshEnd; id++) out.push(id);
     for (let k = 0; k < this.used; k++) {
       const at = (this.head + k) & this.mask;
       const id = this.ring[at]!;
@@ -261,7 +303,7 @@ export class FreeBlockQueue {
    * `length`. Throws Error('internal: ...') on corruption. O(capacity); for tests and debug runs.
    */
   checkInvariants(): void {
-    if (this.used > this.ring.length || this.count - this.anonymous > this.used) {
+    if (this.used > this.ring.length || this.count - this.anonymous - this.freshLength > this.used) {
       throw new Error(`internal: free queue uses ${this.used} of ${this.ring.length} ring slots for ${this.count} blocks`);
     }
     let live = 0;
@@ -274,24 +316,40 @@ export class FreeBlockQueue {
       else if (this.isLiveEntry(id, at)) live++;
     }
     if (anonymous !== this.anonymous) throw new Error(`internal: free queue holds ${anonymous} anonymous blocks but counts ${this.anonymous}`);
-    if (live + anonymous !== this.count) throw new Error(`internal: free queue holds ${live + anonymous} blocks but counts ${this.count}`);
+    const fresh = this.freshLength;
+    if (fresh < 0 || this.freshEnd > this.capacity) throw new Error(`internal: free queue's fresh run [${this.freshNext}, ${this.freshEnd})`);
+    if (live + anonymous + fresh !== this.count) throw new Error(`internal: free queue holds ${live + anonymous + fresh} blocks but counts ${this.count}`);
     let queued = 0;
     for (let id = 0; id < this.capacity; id++) {
       const at = this.positions[id * this.stride]!;
       if (at === NOT_QUEUED) continue;
+      if (this.isFresh(id)) throw new Error(`internal: fresh block ${id} has free-queue position ${at}`);
       queued++;
       const k = (at - this.head) & this.mask;
       if (k >= this.used || this.ring[at] !== id) {
         throw new Error(`internal: block ${id} has free-queue position ${at}, which does not hold it`);
       }
     }
-    if (queued !== this.count - this.anonymous) {
-      throw new Error(`internal: ${queued} blocks have free-queue positions but the queue counts ${this.count - this.anonymous} named ones`);
+    if (queued !== this.count - this.anonymous - fresh) {
+      throw new Error(`internal: ${queued} blocks have free-queue positions but the queue counts ${this.count - this.anonymous - fresh} named ones in its ring`);
     }
   }
 
   private isLiveEntry(id: number, at: number): boolean {
     return id >= 0 && id < this.capacity && this.positions[id * this.stride] === at;
+  }
+
+  /** Write the fresh run into the ring, ahead of its head (compacted first if it has no room). */
+  private writeFreshRun(): void {
+    const fresh = this.freshLength;
+    if (this.used + fresh > this.ring.length) this.compact();
+    for (let id = this.freshEnd - 1; id >= this.freshNext; id--) {
+      this.head = (this.head - 1) & this.mask;
+      this.ring[this.head] = id;
+      this.positions[id * this.stride] = this.head;
+      this.used++;
+    }
+    this.freshNext = this.freshEnd = 0;
   }
 
   /** Rewrite the ring with only its live entries, from index 0, and update their positions. */

@@ -168,17 +168,26 @@ describe('FreeBlockQueue', () => {
     expect(() => q.appendAnonymous(11)).toThrow(/overfills/);
   });
 
-  it('matches a plain array with anonymous runs under random operations', () => {
+  // Two starts: five of eight ids given in order, and a new queue of every id (its fresh run,
+  // which takeFresh hands out as a range and a remove from its middle writes into the ring).
+  it.each([
+    { start: 'five ids given', ids: 5, seed: 11 },
+    { start: 'every id, fresh', ids: 8, seed: 12 },
+  ])('matches a plain array with anonymous runs under random operations ($start)', ({ ids, seed }) => {
     // Anonymous blocks are -1 in the model. takeAnonymous may stop at a run's end (runs merge only
     // when appended next to each other), so the model only bounds what it takes.
-    const op = fc.record({ kind: fc.constantFrom('popleft', 'remove', 'append', 'appendAnonymous', 'takeAnonymous'), pick: fc.nat(10) });
+    const op = fc.record({
+      kind: fc.constantFrom('popleft', 'remove', 'append', 'appendAnonymous', 'takeAnonymous', 'takeFresh'),
+      pick: fc.nat(10),
+    });
+    const universe = Array.from({ length: ids }, (_, id) => id);
     fc.assert(
       fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
         const capacity = 8;
-        const q = new FreeBlockQueue(capacity, [0, 1, 2, 3, 4]);
-        const model: number[] = [0, 1, 2, 3, 4];
+        const q = ids === capacity ? new FreeBlockQueue(capacity) : new FreeBlockQueue(capacity, universe);
+        const model: number[] = [...universe];
         for (const o of ops) {
-          const absent = [0, 1, 2, 3, 4].filter((id) => !model.includes(id));
+          const absent = universe.filter((id) => !model.includes(id));
           const named = model.filter((id) => id >= 0);
           if (o.kind === 'popleft' && model.length > 0) {
             expect(q.popleft()).toBe(model.shift());
@@ -203,14 +212,26 @@ describe('FreeBlockQueue', () => {
             else expect(taken).toBeGreaterThanOrEqual(1);
             expect(taken).toBeLessThanOrEqual(Math.min(max, leading));
             model.splice(0, taken);
+          } else if (o.kind === 'takeFresh') {
+            const fresh = q.freshLength;
+            if (fresh === 0) {
+              expect(() => q.takeFresh(1)).toThrow(/internal/);
+            } else {
+              // The fresh run is the head of the queue, consecutive ids.
+              const n = 1 + (o.pick % fresh);
+              const first = q.takeFresh(n);
+              expect(model.slice(0, n)).toEqual(Array.from({ length: n }, (_, k) => first + k));
+              model.splice(0, n);
+            }
           }
           expect(q.length).toBe(model.length);
           expect(q.anonymousLength).toBe(model.filter((id) => id === ANONYMOUS).length);
           expect(q.toArray()).toEqual(model);
+          for (const id of universe) expect(q.contains(id)).toBe(model.includes(id));
           q.checkInvariants();
         }
       }),
-      { seed: 11, numRuns: 200 },
+      { seed, numRuns: 200 },
     );
   });
 
