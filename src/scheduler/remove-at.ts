@@ -16,3 +16,20 @@ export function removeAt<T>(items: T[], position: number): void {
   for (let k = position; k < last; k++) items[k] = items[k + 1]!;
   items.pop();
 }
+
+/**
+ * Give `items` new storage, keeping the array and its elements in order.
+ *
+ * Why: removing the front element of a short array (up to 100 elements), V8 moves every other
+ * element down one place. Once the array's storage has lived long enough to be in the old
+ * generation, each move of a reference to a young object is recorded for the garbage collector, a
+ * call per element; new storage is young, and moves within it record nothing until it is old in
+ * turn. The scheduler's running list loses its front request at every finish: renewing its
+ * storage every few hundred of them made those removals about 6 times cheaper (issue 9).
+ */
+export function renewStorage<T>(items: T[]): void {
+  const elements = items.slice();
+  // Length 0 drops the storage; the pushes allocate new storage.
+  items.length = 0;
+  for (let k = 0; k < elements.length; k++) items.push(elements[k]!);
+}

@@ -9,7 +9,7 @@ import { KvCacheManager } from '../kv/kv-cache-manager.js';
 import type { JourneyRecord } from '../trace/records.js';
 import { journeyRecord } from './journey.js';
 import { isFinished, type RequestStatus, type SimRequest } from './request.js';
-import { removeAt } from './remove-at.js';
+import { removeAt, renewStorage } from './remove-at.js';
 import { FcfsQueue, PriorityQueue, type RequestQueue } from './request-queue.js';
 import { scheduleRunning, type RunningPassHost } from './running-pass.js';
 import { ScheduledList, type ScheduledEntries } from './scheduled-list.js';
@@ -24,6 +24,13 @@ import {
 } from './scheduler-output.js';
 import { SteadyDecodes, type SteadyDecodeHooks } from './steady-decodes.js';
 import { checkStop } from './stop.js';
+
+/**
+ * Front removals from the running list between two renewals of its storage (renewStorage): often
+ * enough that it is young most of the time (a minor collection comes every few thousand steps),
+ * rarely enough that copying it costs nothing.
+ */
+const RENEW_RUNNING_EVERY = 256;
 
 export interface SchedulerListener {
   /** A journey event of a traced request. */
@@ -57,6 +64,8 @@ export class Scheduler {
   protected readonly outputsInFlight: boolean = false;
   /** The steady-decode fast path (steady-decodes.ts), when it is on. */
   private steady: SteadyDecodes | undefined;
+  /** Removals from the front of `running` since its storage was renewed (RENEW_RUNNING_EVERY). */
+  private runningFrontRemovals = 0;
 
   constructor(
     readonly config: SchedulerConfig,
@@ -441,6 +450,10 @@ export class Scheduler {
     if (position < 0 || position >= this.running.length) throw new Error(`internal: no running request at ${position}`);
     this.steady?.materialize(this.running[position]!);
     removeAt(this.running, position);
+    if (position === 0 && ++this.runningFrontRemovals === RENEW_RUNNING_EVERY) {
+      this.runningFrontRemovals = 0;
+      renewStorage(this.running);
+    }
     this.steady?.marks.removeAt(position);
   }
 

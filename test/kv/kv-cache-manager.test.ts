@@ -359,3 +359,44 @@ describe('allocateSteadySlot (a steady decode at a block boundary, by index alon
     starved.m.checkInvariants();
   });
 });
+
+describe('block tables of many requests', () => {
+  // The tables live in a window over request indexes that moves up as the oldest requests are
+  // freed (RequestTables): tables must stay found through its moves, whatever the order of frees,
+  // and a request freed and given blocks again (preempted, then resumed) must keep its new table.
+  it('keeps every live table and forgets every freed one, freed in (mostly) admission order', () => {
+    const perRequest = fc.record({ lateness: fc.nat(6), resumes: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(perRequest, { minLength: 200, maxLength: 200 }), (plan) => {
+        const m = new KvCacheManager({ numGpuBlocks: 1000, blockSize: 4, maxModelLen: 100, enablePrefixCaching: false });
+        const requests = range(0, 200).map((index) => makeRequest(index, range(0, 1 + (index % 7)), 4));
+        const blocks = new Map<number, readonly number[]>();
+        const live = new Set<number>();
+        const allocate = (index: number): void => {
+          blocks.set(index, [...m.allocateSlots(requests[index]!, requests[index]!.numTokens)]);
+          live.add(index);
+        };
+        // Request k is freed `lateness` admissions after its own, so the oldest go first, mostly;
+        // one that resumes gets blocks again 3 admissions after that, and is freed at the end.
+        const freeAt = plan.map((p, k) => k + p.lateness);
+        const resumeAt = plan.map((p, k) => (p.resumes ? freeAt[k]! + 3 : -1));
+        for (let k = 0; k < 200 + 10; k++) {
+          if (k < 200) allocate(k);
+          for (const index of [...live].filter((i) => freeAt[i] === k || k === 200 + 9)) {
+            m.free(requests[index]!);
+            live.delete(index);
+          }
+          for (let index = 0; index < 200; index++) if (resumeAt[index] === k) allocate(index);
+          if (k % 8 !== 0 && k < 200) continue;
+          for (let index = 0; index < Math.min(k + 1, 200); index++) {
+            expect(m.blockIds(index)).toEqual(live.has(index) ? blocks.get(index) : []);
+          }
+        }
+        expect(live.size).toBe(0);
+        expect(m.numFreeBlocks).toBe(999);
+        m.checkInvariants();
+      }),
+      { seed: 23, numRuns: 20 },
+    );
+  });
+});
