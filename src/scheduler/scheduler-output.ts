@@ -120,7 +120,7 @@ export class SteadyEntries {
  * was a third of a run's allocation, hence of its GC (issue 9).
  */
 export class StepOutputs {
-  /** Entries [0, length) are the outputs; any slots after them are unused. */
+  /** Entries [0, length) are the outputs; any slots after them are holes, never read. */
   readonly requests: SimRequest[];
   readonly numNewTokens: number[];
   /** Set for requests that finished in this step, undefined for the others. */
@@ -137,8 +137,10 @@ export class StepOutputs {
     readonly steady: SteadyEntries,
   ) {
     // A step that lists nothing (its steady outputs are counted) shares the frozen empty list.
+    // The slots are left as holes until pushed: only [0, length) is read, and filling them
+    // (Array.prototype.fill, a call into the runtime) took ~0.6 % of the 50k anchor run (issue 9).
     this.requests = capacity === 0 ? emptyList() : new Array<SimRequest>(capacity);
-    this.numNewTokens = capacity === 0 ? emptyList() : new Array<number>(capacity).fill(0);
+    this.numNewTokens = capacity === 0 ? emptyList() : new Array<number>(capacity);
     this.finishStatus = capacity === 0 ? emptyList() : new Array<FinishStatus | undefined>(capacity);
   }
 
