@@ -373,7 +373,9 @@ describe('block tables of many requests', () => {
         const blocks = new Map<number, readonly number[]>();
         const live = new Set<number>();
         const allocate = (index: number): void => {
-          blocks.set(index, [...m.allocateSlots(requests[index]!, requests[index]!.numTokens)]);
+          const got = m.allocateSlots(requests[index]!, requests[index]!.numTokens);
+          if (got === null) throw new Error(`no blocks for request ${index}`);
+          blocks.set(index, [...got]);
           live.add(index);
         };
         // Request k is freed `lateness` admissions after its own, so the oldest go first, mostly;
