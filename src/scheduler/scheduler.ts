@@ -426,7 +426,7 @@ export class Scheduler {
    * step at most.
    */
   private removeFromRunning(stopped: readonly SimRequest[]): void {
-    for (const request of stopped) this.removeRunningAt(this.running.indexOf(request));
+    for (let k = 0; k < stopped.length; k++) this.removeRunningAt(this.running.indexOf(stopped[k]!));
   }
 
   /**

@@ -402,7 +402,10 @@ export class SteadyDecodes {
         throw new Error(`internal: steady request ${request.requestId} stopped by step ${this.lastUpdatedStep}`);
       }
     }
-    for (const entries of this.inFlight) if (entries.step >= from) entries.leave(request);
+    // (Indexed loops here and in the engine's other per-step paths: a for-of loop is an iterator
+    // object and a call per element in unoptimized code, and a larger graph for the JIT: issue 9.)
+    const inFlight = this.inFlight;
+    for (let k = 0; k < inFlight.length; k++) if (inFlight[k]!.step >= from) inFlight[k]!.leave(request);
     if (built > 0) {
       // The blocks its steps made full count as cached now (KvCacheManager.steadyBound): the last
       // step's allocation, after c computed tokens of which c + 1 - in-flight were known, counted

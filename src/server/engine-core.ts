@@ -282,7 +282,9 @@ export class EngineCore {
   private drainInputs(nowNs: number, abortsOnly: boolean): void {
     if (this.inputs.length === 0) return;
     if (abortsOnly) {
-      for (const item of this.inputs) {
+      const inputs = this.inputs;
+      for (let k = 0; k < inputs.length; k++) {
+        const item = inputs[k]!;
         if (item.input === 'abort' && item.served.sim !== undefined) {
           this.scheduler.finishRequests([item.served.sim], 'FINISHED_ABORTED', nowNs);
         }
@@ -291,7 +293,8 @@ export class EngineCore {
     }
     const pending = this.inputs;
     this.inputs = [];
-    for (const item of pending) {
+    for (let k = 0; k < pending.length; k++) {
+      const item = pending[k]!;
       if (item.input === 'add') this.add(item.served, nowNs);
       else if (item.served.sim !== undefined) this.scheduler.finishRequests([item.served.sim], 'FINISHED_ABORTED', nowNs);
     }
