@@ -45,8 +45,11 @@ export class ScheduledList implements ScheduledEntries {
       throw new Error(`internal: more than ${this.capacity} requests scheduled in one step`);
     }
     if (this.listed === emptyList<SimRequest>()) {
-      this.listed = [];
-      this.listedTokens = [];
+      // Most steps list one request: literals of one element, which optimized code allocates
+      // inline, where a push onto [] grows its storage through a builtin call (issue 9).
+      this.listed = [request];
+      this.listedTokens = [numTokens];
+      return;
     }
     this.listed.push(request);
     this.listedTokens.push(numTokens);
