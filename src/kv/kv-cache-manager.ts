@@ -133,12 +133,8 @@ class RequestTables {
     let head = this.head;
     while (head < slots.length && slots[head] === undefined) head++;
     this.head = head;
-    if (head === slots.length) {
-      this.slots = [];
-      this.quiet = [];
-      this.base += head;
-      this.head = 0;
-    } else if (head >= 32 && 2 * head >= slots.length) {
+    // Everything freed, or the freed front is half the window: move the window up past it.
+    if (head === slots.length || (head >= 32 && 2 * head >= slots.length)) {
       this.slots = slots.slice(head);
       this.quiet = this.quiet.slice(head);
       this.base += head;

@@ -29,7 +29,7 @@ export function removeAt<T>(items: T[], position: number): void {
  */
 export function renewStorage<T>(items: T[]): void {
   const elements = items.slice();
-  // Length 0 drops the storage; the pushes allocate new storage.
+  // Length 0 drops the storage; the push allocates new storage.
   items.length = 0;
-  for (let k = 0; k < elements.length; k++) items.push(elements[k]!);
+  items.push(...elements);
 }
