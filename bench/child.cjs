@@ -4,7 +4,9 @@
 //        node bench/child.cjs --replay TRACE [...]   (a trace on replay's built-in base, as `simtrace replay`)
 // --retained: after 65,536 events, 131,072, 262,144 and so on, collect all garbage and note the heap
 // left, which is what the run holds then; the largest is reported (retainedHeapMb). The
-// collections cost time, so a case with --retained measures memory, not speed.
+// collections cost time, so a case with --retained measures memory, not speed. A run too short to
+// reach the first of them (under 65,536 events) has no such measure: it exits with an error rather
+// than report 0.
 // It loads the simulator as the CLI does (bin/load-bundle.cjs): from the bundle when that is
 // current, so that a case starts as `simtrace run` does; and it is CommonJS, as bin/simtrace.js is.
 'use strict';
@@ -48,6 +50,7 @@ async function benchChild() {
   const wallStart = process.hrtime.bigint();
   const { result } = await runBenchSimulation({ scenario, replay, overrides, trace, everyFewThousandEvents });
   const runWallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
+  if (retained === 0) throw new Error('--retained: the run ended before its first collection (65,536 events); nothing was measured');
   const usage = process.resourceUsage();
   process.stdout.write(
     JSON.stringify({
