@@ -148,7 +148,7 @@ export class FreeBlockQueue {
    */
   popleft(): number {
     if (this.count === 0) throw new Error('internal: FreeBlockQueue.popleft: no free blocks available');
-    if (this.freshNext < this.freshEnd) {
+    if (this.freshLength > 0) {
       this.count--;
       return this.freshNext++;
     }
@@ -182,7 +182,7 @@ export class FreeBlockQueue {
    * entries before the head are dropped on the way.
    */
   takeAnonymous(max: number): number {
-    if (this.freshNext < this.freshEnd) return 0;
+    if (this.freshLength > 0) return 0;
     const ring = this.ring;
     while (this.count > 0 && max > 0) {
       const at = this.head;
